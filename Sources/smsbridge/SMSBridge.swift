@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `smsbridge` command line: one binary for operators (validate, simulate) and for production (serve).
+@main
+struct SMSBridge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "smsbridge",
+        abstract: "SMS and USSD reporting channel for FixMyStreet.",
+        subcommands: []
+    )
+}
