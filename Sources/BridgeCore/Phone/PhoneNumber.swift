@@ -3,7 +3,14 @@ import Foundation
 /// How the gateway labelled the sender address (SMPP `source_addr_ton`, modem type 145/129).
 /// It settles readings the digits alone leave open.
 public enum TypeOfNumber: Sendable {
-    case unknown, international, national, alphanumeric
+    /// SMPP TON 0, modem type 129: the digits decide.
+    case unknown
+    /// SMPP TON 1, modem type 145: digits are calling code + NSN even without `+`.
+    case international
+    /// SMPP TON 2: dialled inside the default region, with or without the trunk `0`.
+    case national
+    /// SMPP TON 5: a sender name, even when it happens to be all digits.
+    case alphanumeric
 }
 
 /// What a sender address turned out to be. Only `.e164` may be replied to or subscribed.
@@ -26,10 +33,13 @@ public enum PhoneNumber {
     ///
     /// Bare digits can be a national number or an international one without `+`. A plain
     /// national parse gets Kosovo wrong (`38344123456` is also a valid 11-digit Kosovo *fixed*
-    /// number), so every reading is tried and a valid mobile wins, then a valid international
-    /// reading, then a valid national one, then an international reading for a country whose
-    /// plan we don't hold. `typeOfNumber` `.national` puts the national reading first;
-    /// `.international` and `.alphanumeric` are taken at their word.
+    /// number), so both readings are tried and a valid mobile wins, then the international
+    /// reading, then the national one. Bare digits are only read as a number we can check
+    /// against a numbering plan: guessing that `10351024` means `+1 0351024` would send
+    /// replies to strangers. A gateway that knows its senders are international (no `+`)
+    /// says so with `.international`, and then any country with 8–15 digits is accepted, as
+    /// for `+` and `00` forms. `.national` puts the national reading first; `.alphanumeric`
+    /// is taken at its word.
     public static func normalize(_ raw: String, defaultRegion: String, typeOfNumber: TypeOfNumber = .unknown) -> PhoneNumberParse {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return .invalid(raw: raw, reason: "empty sender") }
@@ -170,7 +180,6 @@ public enum PhoneNumber {
             nationalReading.flatMap { $0.kind == .mobile ? $0 : nil },
             internationalReading.flatMap { $0.checkedAgainstPlan ? $0 : nil },
             nationalReading,
-            internationalReading,
         ]
         if let best = ranked.lazy.compactMap({ $0 }).first { return .e164(best.e164) }
         return .invalid(raw: raw, reason: "no valid national (\(region)) or international reading")

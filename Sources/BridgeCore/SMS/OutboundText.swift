@@ -2,6 +2,8 @@
 public struct OutboundText: Sendable, Equatable {
     /// The text to hand to the gateway, already sanitised (and folded when that was cheaper).
     public var text: String
+    /// Cost of `text` as sent, to check against the template's segment budget and to compare
+    /// with what the gateway reports it billed (some aggregators re-encode).
     public var cost: SMSCost
     /// True when the GSM-safe spelling was sent instead of the native one, so logs and
     /// reviewers can tell a deliberate `e` for `ë` from a template typo.

@@ -10,6 +10,7 @@ public enum SMSEncoding: String, Sendable, Codable {
 /// What a message costs before it leaves, so templates can be kept to one segment and the
 /// number can be compared with what the gateway says it billed.
 public struct SMSCost: Sendable, Equatable, Codable {
+    /// GSM-7 unless one character forces the whole message to UCS-2.
     public var encoding: SMSEncoding
     /// Septets for GSM-7 (extension characters count 2), UTF-16 code units for UCS-2.
     /// Counting UTF-16 units rather than characters is what makes an emoji cost 2.
