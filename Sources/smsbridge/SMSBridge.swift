@@ -6,6 +6,12 @@ struct SMSBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smsbridge",
         abstract: "SMS and USSD reporting channel for FixMyStreet.",
-        subcommands: []
+        subcommands: [Validate.self, Simulate.self]
     )
+}
+
+/// Options every command that reads the operator files shares.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "The bridge configuration file.")
+    var config: String = "Config/smsbridge.yaml"
 }
