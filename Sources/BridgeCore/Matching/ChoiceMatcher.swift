@@ -29,7 +29,14 @@ public struct ChoiceMatcher: Sendable {
     public var count: Int { options.count }
 
     public func match(_ raw: String) -> ChoiceMatch {
-        let key = TextNormalizer.matchKey(raw)
+        let keys = TextNormalizer.keyVariants(raw)
+        let first = match(key: keys[0])
+        guard first == .noMatch, keys.count > 1 else { return first }
+        let second = match(key: keys[1])
+        return second.isOption ? second : first
+    }
+
+    private func match(key: String) -> ChoiceMatch {
         guard !key.isEmpty else { return .empty }
 
         // 1–2. Numbers and number words.
@@ -174,5 +181,12 @@ public struct ChoiceMatcher: Sendable {
     /// Arabic tokens compare without their article ("الحفرة" meets the synonym "حفرة").
     private static func containmentForm(_ token: String) -> String {
         ArabicFolding.withoutArticle(token) ?? token
+    }
+}
+
+private extension ChoiceMatch {
+    var isOption: Bool {
+        if case .option = self { return true }
+        return false
     }
 }

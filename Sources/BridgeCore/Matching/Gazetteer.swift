@@ -23,7 +23,11 @@ public struct Gazetteer: Sendable {
     /// any language. One clear winner is `found`; close scores (a shared alias) give `candidates`.
     public func resolve(_ answer: String) -> LandmarkResolution {
         let tokens = TextNormalizer.tokens(answer)
-        let isFiller = tokens.map { PlaceWords.fillerKeys.contains($0) || PlaceWords.connectorKeys.contains($0) }
+        // Prepositions and fillers explain nothing; place-type words ("rruga", "ساحة") do tell
+        // "Rruga Nëna Terezë" from "Katedralja Nëna Terezë", so they stay in the answer's weight.
+        let isFiller = tokens.map {
+            (PlaceWords.fillerKeys.contains($0) || PlaceWords.connectorKeys.contains($0)) && !PlaceWords.genericKeys.contains($0)
+        }
         let contentWeight = zip(tokens, isFiller).reduce(0.0) { $0 + ($1.1 ? 0 : Double($1.0.unicodeScalars.count)) }
         guard contentWeight > 0 else { return .notFound }
         let matches = tokens.map { index.matches(for: $0, freeText: false) }

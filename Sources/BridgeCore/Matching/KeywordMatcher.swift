@@ -69,7 +69,14 @@ public struct KeywordMatcher: Sendable {
     /// Every reading of the message, in precedence order, for callers that must treat a shared
     /// word specially (an opted-out number sending `FILLO` re-subscribes whether it meant START or RESTART).
     public func matches(_ raw: String) -> [(id: String, argument: String?)] {
-        let key = TextNormalizer.matchKey(raw)
+        for key in TextNormalizer.keyVariants(raw) {
+            let found = matches(raw, key: key)
+            if !found.isEmpty { return found }
+        }
+        return []
+    }
+
+    private func matches(_ raw: String, key: String) -> [(id: String, argument: String?)] {
         guard !key.isEmpty else {
             return (idsBySymbol[Self.symbolKey(raw)] ?? []).map { (id: $0, argument: nil) }
         }

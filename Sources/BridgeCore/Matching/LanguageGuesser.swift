@@ -99,7 +99,8 @@ public struct LanguageGuesser: Sendable {
     private func vocabularyScore(_ phrases: Phrases, for candidate: LanguageTag) -> Int {
         let configured = vocabulary[candidate] ?? []
         let builtIn = FunctionWords.keys[candidate.primary] ?? []
-        let darija = candidate.script == .arabic ? FunctionWords.darijaArabicKeys : []
+        // Darija words in Arabic script tell `ary` from MSA when a deployment offers both.
+        let darija = candidate.primary == "ary" ? FunctionWords.darijaArabicKeys : []
         return phrases.all.filter { configured.contains($0) || builtIn.contains($0) || darija.contains($0) }.count
     }
 

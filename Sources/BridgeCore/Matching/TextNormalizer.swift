@@ -10,12 +10,28 @@ public enum TextNormalizer {
     /// leaves alone (`đ ł ø æ œ ß ı`); Arabic unification; NFD and drop marks; punctuation and
     /// symbols → space, whitespace collapsed and trimmed.
     public static func matchKey(_ raw: String) -> String {
+        keyVariants(raw)[0]
+    }
+
+    /// The match key first, then, only when a token mixes Latin and Cyrillic lookalikes, the key
+    /// without homoglyph repair. Repair reads `Cтоп` as `stop` but `Pомоћ` (Latin P typed before
+    /// switching keyboards) as `romoc`; matchers with a vocabulary try the second key when the
+    /// first finds nothing, so both come out right.
+    public static func keyVariants(_ raw: String) -> [String] {
         var scalars = Array(raw.precomposedStringWithCompatibilityMapping.unicodeScalars)  // 1
         scalars.removeAll(where: isFormatControl)  // 2
         scalars = scalars.map(asciiDigit)  // 3
         scalars = casefold(scalars)  // 4
-        scalars = CyrillicFolding.repairHomoglyphs(scalars)  // 5
-        scalars = transliterateCyrillic(scalars)
+        let repaired = CyrillicFolding.repairHomoglyphs(scalars)  // 5
+        let primary = finish(repaired)
+        guard repaired != scalars else { return [primary] }
+        let plain = finish(scalars)
+        return plain == primary ? [primary] : [primary, plain]
+    }
+
+    /// Steps 5 (transliteration) to 8.
+    private static func finish(_ casefolded: [Unicode.Scalar]) -> String {
+        var scalars = transliterateCyrillic(casefolded)
         scalars = foldUndecomposableLetters(scalars)  // 6
         scalars = ArabicFolding.unify(scalars)  // 7
         let decomposed = string(scalars).decomposedStringWithCanonicalMapping.unicodeScalars

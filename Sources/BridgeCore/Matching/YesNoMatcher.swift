@@ -60,9 +60,15 @@ public struct YesNoMatcher: Sendable {
     /// True for yes, false for no, nil when the reply is neither, mixes both, or has other words
     /// ("ne znam" is not a no). Courtesy words and repetition are allowed ("po po", "non merci").
     public func match(_ raw: String, language: LanguageTag) -> Bool? {
-        let tokens = TextNormalizer.tokens(raw)
-        guard !tokens.isEmpty else { return nil }
         let session = byTag[language] ?? byPrimary[language.primary] ?? [:]
+        for key in TextNormalizer.keyVariants(raw) {
+            if let answer = match(tokens: key.split(separator: " ").map(String.init), session: session) { return answer }
+        }
+        return nil
+    }
+
+    private func match(tokens: [String], session: [String: Bool]) -> Bool? {
+        guard !tokens.isEmpty else { return nil }
         var sawYes = false, sawNo = false
         var index = 0
         covering: while index < tokens.count {
