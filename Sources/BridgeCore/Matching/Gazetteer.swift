@@ -14,6 +14,8 @@ public struct Gazetteer: Sendable {
     private static let findShare = 0.9
     private static let maxCandidates = 5
 
+    /// Normalises every name and alias once; a resolve is then lookups plus bounded edit distances
+    /// against tokens of similar length only.
     public init(landmarks: [Landmark]) {
         self.landmarks = landmarks
         self.index = GazetteerIndex(landmarks: landmarks)

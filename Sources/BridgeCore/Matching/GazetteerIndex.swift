@@ -3,8 +3,7 @@
 /// tokens of similar length, not a pass over every alias.
 struct GazetteerIndex: Sendable {
     struct Token: Sendable {
-        var text: String
-        var scalars: [Unicode.Scalar]
+        var key: KeyToken
         /// Fillers, place-type words and connectors say where, not which.
         var isDistinctive: Bool
         /// Weight of the token inside its alias: its length, halved for non-distinctive tokens.
@@ -65,16 +64,17 @@ struct GazetteerIndex: Sendable {
     private mutating func tokenID(_ text: String) -> Int {
         if let id = idByText[text] { return id }
         let id = tokens.count
-        let scalars = Array(text.unicodeScalars)
+        let key = KeyToken(text)
+        let scalars = key.scalars
         let distinctive = !PlaceWords.fillerKeys.contains(text) && !PlaceWords.genericKeys.contains(text)
             && !PlaceWords.connectorKeys.contains(text)
-        tokens.append(Token(text: text, scalars: scalars, isDistinctive: distinctive,
+        tokens.append(Token(key: key, isDistinctive: distinctive,
                             weight: Double(scalars.count) * (distinctive ? 1 : 0.5)))
         aliasesByToken.append([])
         idByText[text] = id
         if let bare = ArabicFolding.withoutArticle(text) { idsByBareText[bare, default: []].append(id) }
         if scalars.count >= 5 { idsByStemPrefix[String(String.UnicodeScalarView(scalars[..<5])), default: []].append(id) }
-        if scalars.count >= 4, !TokenSimilarity.isAllDigits(text) { idsByLength[scalars.count, default: []].append(id) }
+        if scalars.count >= 4, !key.isDigits { idsByLength[scalars.count, default: []].append(id) }
         if PlaceWords.connectorKeys.contains(text) { connectorIDs.append(id) }
         return id
     }
@@ -96,18 +96,19 @@ struct GazetteerIndex: Sendable {
         if PlaceWords.connectorKeys.contains(token) {
             for id in connectorIDs { note(id, Quality.connector) }
         }
-        let scalars = Array(token.unicodeScalars)
-        guard scalars.count >= (freeText ? 5 : 4), !TokenSimilarity.isAllDigits(token) else { return result }
+        let key = KeyToken(token)
+        let scalars = key.scalars
+        guard scalars.count >= (freeText ? 5 : 4), !key.isDigits else { return result }
         if scalars.count >= 5 {
             for id in idsByStemPrefix[String(String.UnicodeScalarView(scalars[..<5]))] ?? []
-            where TokenSimilarity.sameStem(scalars, tokens[id].scalars) {
+            where TokenSimilarity.sameStem(scalars, tokens[id].key.scalars) {
                 note(id, Quality.stem)
             }
         }
         for length in (scalars.count - 2)...(scalars.count + 2) {
             for id in idsByLength[length] ?? [] {
-                if freeText, tokens[id].scalars.count < 5 { continue }
-                switch TokenSimilarity.fuzzyDistance(scalars, tokens[id].scalars) {
+                if freeText, tokens[id].key.count < 5 { continue }
+                switch TokenSimilarity.fuzzyDistance(key, tokens[id].key) {
                 case 1: note(id, Quality.oneEdit)
                 case 2: note(id, Quality.twoEdits)
                 default: break

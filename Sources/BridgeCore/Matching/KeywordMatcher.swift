@@ -13,7 +13,7 @@ public struct KeywordMatcher: Sendable {
 
     /// Normalised words configured under more than one id (e.g. `fillo` for START and RESTART),
     /// for a validator to flag; `match` resolves them by precedence.
-    public let collisions: [(word: String, ids: [String])]
+    public private(set) var collisions: [(word: String, ids: [String])]
 
     /// Standard order when one word serves several commands (§3.1: STOP > HELP > LANGUAGE >
     /// RESTART > STATUS); ids not listed follow in alphabetical order.

@@ -24,6 +24,11 @@ public struct LanguageGuesser: Sendable {
         self.longestPhrase = min(longest, 6)
     }
 
+    /// The candidate the text is most likely in.
+    /// - Parameters:
+    ///   - candidates: the deployment's languages, in its preferred order (first wins a tie).
+    ///   - defaultLanguage: used when nothing else decides.
+    ///   - callingCodeLanguage: the language of the sender's country code (`+383` → `sq`), if known.
     public func guess(
         _ text: String,
         among candidates: [LanguageTag],

@@ -57,14 +57,14 @@ enum NumberWordTable {
         return table
     }()
 
-    /// Arabizi skeleton → value, with the listed spellings' scalars for the closeness safeguard.
-    static let bySkeleton: [String: (value: Int, spellings: [[Unicode.Scalar]])] = {
-        var table: [String: (value: Int, spellings: [[Unicode.Scalar]])] = [:]
+    /// Arabizi skeleton → value, with the listed spellings for the closeness safeguard.
+    static let bySkeleton: [String: (value: Int, spellings: [KeyToken])] = {
+        var table: [String: (value: Int, spellings: [KeyToken])] = [:]
         for (value, list) in darijaLatin {
             for word in list {
                 let skeleton = ArabiziSkeleton.skeleton(of: word)
                 var entry = table[skeleton] ?? (value, [])
-                entry.spellings.append(Array(word.unicodeScalars))
+                entry.spellings.append(KeyToken(word))
                 table[skeleton] = entry
             }
         }

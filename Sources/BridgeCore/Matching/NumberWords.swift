@@ -71,8 +71,8 @@ public enum NumberWords {
         guard token.count >= 2, ArabiziSkeleton.isCandidate(token) else { return nil }
         guard let entry = NumberWordTable.bySkeleton[ArabiziSkeleton.skeleton(of: token)] else { return nil }
         if ArabiziSkeleton.hasArabiziDigit(token) { return entry.value }
-        let scalars = Array(token.unicodeScalars)
-        let close = entry.spellings.contains { TokenSimilarity.fuzzyDistance(scalars, $0) != nil }
+        let key = KeyToken(token)
+        let close = entry.spellings.contains { TokenSimilarity.fuzzyDistance(key, $0) != nil }
         return close ? entry.value : nil
     }
 

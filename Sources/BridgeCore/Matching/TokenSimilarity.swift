@@ -11,13 +11,30 @@ enum TokenSimilarity {
     }
 
     /// Distance within the §2.8 threshold, or nil. Digits-only tokens must be equal.
-    static func fuzzyDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int? {
+    static func fuzzyDistance(_ a: KeyToken, _ b: KeyToken) -> Int? {
         let limit = threshold(a.count, b.count)
-        if limit == 0 || a.allSatisfy(isDigit) || b.allSatisfy(isDigit) {
-            return a == b ? 0 : nil
-        }
-        let distance = EditDistance.distance(a, b, limit: limit)
+        if a.count == b.count, a.scalars == b.scalars { return 0 }
+        if limit == 0 || abs(a.count - b.count) > limit || a.isDigits || b.isDigits { return nil }
+        if (a.mask ^ b.mask).nonzeroBitCount > 2 * limit { return nil }
+        if limit == 1 { return withinOneEdit(a.scalars, b.scalars) ? 1 : nil }
+        let distance = EditDistance.boundedDistance(a.scalars, b.scalars, limit: limit)
         return distance <= limit ? distance : nil
+    }
+
+    /// Whether two different sequences are one substitution, insertion, deletion or swap of
+    /// neighbours apart, in one pass.
+    static func withinOneEdit(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
+        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
+        var index = 0
+        while index < short.count, short[index] == long[index] { index += 1 }
+        if short.count == long.count {
+            guard index < short.count else { return false }
+            if short[(index + 1)...].elementsEqual(long[(index + 1)...]) { return true }
+            return index + 1 < short.count && short[index] == long[index + 1] && short[index + 1] == long[index]
+                && short[(index + 2)...].elementsEqual(long[(index + 2)...])
+        }
+        guard long.count == short.count + 1 else { return false }
+        return short[index...].elementsEqual(long[(index + 1)...])
     }
 
     /// Same stem: a common prefix of at least 5 characters covering at least 80% of the shorter

@@ -1,6 +1,7 @@
 /// Reference yes/no vocabulary per language (§2.5, §2.7, §3), for deployments that configure none
 /// and for tests. Dialog files may replace it.
 public enum YesNoWords {
+    /// Yes words per language; Darija in Arabic script and Arabizi sit under `ar`.
     public static let yes: [LanguageTag: [String]] = [
         .albanian: ["po", "po po", "sigurisht", "e saktë", "saktë", "dakord", "në rregull", "ashtu është", "mirë"],
         .serbianLatin: ["da", "da da", "jeste", "tačno", "naravno", "može", "važi", "u redu", "dakako"],
@@ -11,6 +12,8 @@ public enum YesNoWords {
         LanguageTag("en"): ["yes", "yeah", "yep", "ok", "okay", "okey", "oke"],
     ]
 
+    /// No words per language; `la` is listed under `ar` only and kept out of other sessions by
+    /// `languageSpecific`.
     public static let no: [LanguageTag: [String]] = [
         .albanian: ["jo", "jo jo", "kurrë", "aspak", "nuk"],
         .serbianLatin: ["ne", "ne ne", "nije", "netačno", "nikako", "nemoj"],

@@ -58,7 +58,7 @@ import Testing
     @Test(arguments: [
         ("ka nje grope te madhe", 0), ("trou dans la chaussée", 0), ("drita nuk punon", 1), ("kayn zbel bzaf", 2),
         ("curi voda iz cevi", 3), ("ima smrad kod zgrade", 4), ("فيه حفرة كبيرة", 0), ("الحفرة كبيرة", 0),
-        ("le feu rouge est cassé près du trou", 7),
+        ("le feu rouge est cassé près du trou", 7), ("ما كاينش الضو", 1),
     ])
     func containment(input: String, expected: Int) {
         #expect(matcher.match(input) == .option(index: expected, kind: .containment))

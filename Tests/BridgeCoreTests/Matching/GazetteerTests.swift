@@ -87,6 +87,12 @@ import Testing
         #expect(cyrillic.matchedText == "Аутобуске станице")
     }
 
+    @Test func findSharedAliasInFreeText() {
+        let result = gazetteer.find(in: "Gropa ne rrugen Nëna Terezë, STOP")
+        #expect(result.landmark == .candidates([L.cathedral, L.boulevard]))
+        #expect(result.matchedText == "Nëna Terezë")
+    }
+
     @Test func findNothingInOrdinaryText() {
         let result = gazetteer.find(in: "drita nuk punon ne lagjen tone prej tri ditesh")
         #expect(result.landmark == .notFound)
