@@ -62,12 +62,11 @@ extension SMSBridge {
                     if case .message(let from, let text, let at, .sms, let session) = input, defaultChannel == .ussd, !line.contains("\"channel\"") {
                         input = .message(from: from, text: text, at: at, channel: .ussd, ussdSession: session)
                     }
-                    for output in simulator.handle(input) { print(output.json.rendered) }
+                    for output in simulator.handle(input) { out(output.json.rendered) }
                 } catch {
-                    print(JSONLine.object([("error", .string("line \(lineNumber): \(error.description)"))]).rendered)
+                    out(JSONLine.object([("error", .string("line \(lineNumber): \(error.description)"))]).rendered)
                 }
-                print(#"{"turn_complete":true}"#)
-                fflush(stdout)
+                out(#"{"turn_complete":true}"#)
             }
         }
 
@@ -75,17 +74,16 @@ extension SMSBridge {
             let chosen = deployment.flatMap { configuration.deployment(id: $0) } ?? configuration.deployments[0]
             var phone = from ?? Self.samplePhone(for: chosen)
             var ussd = channel == "ussd"
-            print("Simulating \(chosen.id) as \(phone) over \(ussd ? "USSD" : "SMS"). Type a message; /help for commands.")
+            out("Simulating \(chosen.id) as \(phone) over \(ussd ? "USSD" : "SMS"). Type a message; /help for commands.")
             if ussd { show(simulator.handle(.message(from: phone, text: "", at: nil, channel: .ussd, ussdSession: nil))) }
             while true {
-                print("> ", terminator: "")
-                fflush(stdout)
+                out("> ", newline: false)
                 guard let line = readLine() else { break }
                 let words = line.split(separator: " ").map(String.init)
                 switch words.first {
                 case "/quit", "/exit": return
                 case "/help":
-                    print("/from NUMBER  /status REF STATE  /dial (USSD)  /sms  /quit")
+                    out("/from NUMBER  /status REF STATE  /dial (USSD)  /sms  /quit")
                 case "/from" where words.count == 2:
                     phone = words[1]
                 case "/status" where words.count == 3:
@@ -101,6 +99,11 @@ extension SMSBridge {
             }
         }
 
+        /// Unbuffered: a script waiting for `turn_complete` must see it at once.
+        func out(_ text: String, newline: Bool = true) {
+            FileHandle.standardOutput.write(Data((newline ? text + "\n" : text).utf8))
+        }
+
         static func samplePhone(for deployment: Deployment) -> String {
             switch deployment.region {
             case "MA": "+212612345678"
@@ -114,17 +117,17 @@ extension SMSBridge {
             for output in outputs {
                 switch output {
                 case .reply(let reply) where reply.channel == .ussd:
-                    print("┌ USSD \(reply.endsSession ? "END" : "CON") · \(reply.encoding.rawValue) \(reply.units) units")
-                    for line in reply.text.split(separator: "\n", omittingEmptySubsequences: false) { print("│ \(line)") }
-                    print("└")
+                    out("┌ USSD \(reply.endsSession ? "END" : "CON") · \(reply.encoding.rawValue) \(reply.units) units")
+                    for line in reply.text.split(separator: "\n", omittingEmptySubsequences: false) { out("│ \(line)") }
+                    out("└")
                 case .reply(let reply):
-                    print("← [\(reply.language) · \(reply.encoding.rawValue) · \(reply.segments) segment\(reply.segments == 1 ? "" : "s")]")
-                    for line in reply.text.split(separator: "\n", omittingEmptySubsequences: false) { print("  \(line)") }
+                    out("← [\(reply.language) · \(reply.encoding.rawValue) · \(reply.segments) segment\(reply.segments == 1 ? "" : "s")]")
+                    for line in reply.text.split(separator: "\n", omittingEmptySubsequences: false) { out("  \(line)") }
                 case .report(let report):
                     let landmark = report.submission.landmark
-                    print("✔ report \(report.reference): \(report.submission.categoryID) at \(landmark.id ?? "\"\(landmark.text)\" (unresolved)"): \(report.submission.description)")
+                    out("✔ report \(report.reference): \(report.submission.categoryID) at \(landmark.id ?? "\"\(landmark.text)\" (unresolved)"): \(report.submission.description)")
                 case .error(let message):
-                    print("! \(message)")
+                    out("! \(message)")
                 }
             }
         }

@@ -17,7 +17,7 @@ extension ConfigurationLoader {
             diagnostics.report(file, root.line, "\(what) needs 'languages': the language variants its texts are written in")
             return nil
         }
-        let languages = languageList.stringList(in: "'languages'", &diagnostics).map(LanguageTag.init)
+        let languages = languageList.stringList(in: "'languages'", &diagnostics).map { LanguageTag($0) }
         if languages.isEmpty {
             diagnostics.report(file, languageList.line, "'languages' must list at least one language")
             return nil

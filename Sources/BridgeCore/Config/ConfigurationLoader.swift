@@ -76,7 +76,7 @@ public struct ConfigurationLoader {
              "gsm_fallback_spelling", "center", "fixmystreet_categories"], in: what, &diagnostics)
         let id = root.requiredString("id", in: what, &diagnostics)
         let region = root.requiredString("region", in: what, &diagnostics)
-        let defaultLanguage = root.requiredString("default_language", in: what, &diagnostics).map(LanguageTag.init)
+        let defaultLanguage = root.requiredString("default_language", in: what, &diagnostics).map { LanguageTag($0) }
         var countryCodes: [String] = []
         if let value = root["country_codes"] {
             countryCodes = value.stringList(in: "'country_codes'", &diagnostics)
@@ -88,7 +88,7 @@ public struct ConfigurationLoader {
         }
         var languages: [LanguageTag] = []
         if let value = root["languages"] {
-            languages = value.stringList(in: "'languages'", &diagnostics).map(LanguageTag.init)
+            languages = value.stringList(in: "'languages'", &diagnostics).map { LanguageTag($0) }
         }
         if let defaultLanguage, !languages.contains(defaultLanguage) { languages.insert(defaultLanguage, at: 0) }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A report's state as residents are told it; platforms' many state names collapse onto these.
 public enum ReportStatus: String, Sendable, Codable, CaseIterable {
     case open
