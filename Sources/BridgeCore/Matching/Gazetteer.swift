@@ -79,8 +79,10 @@ public struct Gazetteer: Sendable {
     }
 
     /// Alias coverage (how much of the alias the answer has) plus answer coverage (how much of the
-    /// answer's content the alias explains), with a bonus for the alias appearing verbatim.
-    /// Nil when under half the alias matched or only its place-type words did.
+    /// answer's content the alias explains), with a small bonus for the alias appearing verbatim.
+    /// Answer coverage weighs more, so a long alias matched with one typo ("stacioni i trenitt")
+    /// beats a short alias matched exactly inside it ("stacioni"). Nil when under half the alias
+    /// matched or only its place-type words did.
     private func resolveScore(_ alias: GazetteerIndex.Alias, tokens: [String], isFiller: [Bool],
                               contentWeight: Double, matches: [[Int: Double]]) -> Double? {
         var used = Set<Int>()
@@ -118,7 +120,7 @@ public struct Gazetteer: Sendable {
         let aliasCoverage = aliasWeight / alias.totalWeight
         guard distinctive, aliasCoverage >= 0.5 else { return nil }
         let verbatim = allExact && positions == Array((positions.first ?? 0)..<((positions.first ?? 0) + positions.count))
-        return aliasCoverage + answerWeight / contentWeight + (verbatim ? 0.25 : 0)
+        return aliasCoverage + 1.5 * answerWeight / contentWeight + (verbatim ? 0.25 : 0)
     }
 
     /// The alias as a contiguous run starting at `start`: every token must match, and at least one
