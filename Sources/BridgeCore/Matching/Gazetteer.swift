@@ -2,8 +2,10 @@
 /// الخامس") to a configured landmark, across scripts, spellings and declensions.
 ///
 /// Names and aliases are compared on match keys, so Cyrillic and Latin, accents and Arabic letter
-/// variants meet. Tiers, best first: the whole alias as a token run, then token by token with
-/// stems (`stanica`/`stanice`, `Skenderbeu`/`Skenderbeut`) and typos within the §2.8 thresholds.
+/// variants meet. Alias tokens match reply tokens exactly, without an Arabic article or clitic,
+/// by stem (`stanica`/`stanice`, `Skenderbeu`/`Skenderbeut`) or within the §2.8 typo thresholds;
+/// a whole alias found verbatim scores highest, but a longer alias that explains more of the
+/// reply can still beat a short one found exactly inside it.
 public struct Gazetteer: Sendable {
     private let landmarks: [Landmark]
     private let index: GazetteerIndex
