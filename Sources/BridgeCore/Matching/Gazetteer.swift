@@ -2,8 +2,10 @@
 /// الخامس") to a configured landmark, across scripts, spellings and declensions.
 ///
 /// Names and aliases are compared on match keys, so Cyrillic and Latin, accents and Arabic letter
-/// variants meet. Tiers, best first: the whole alias as a token run, then token by token with
-/// stems (`stanica`/`stanice`, `Skenderbeu`/`Skenderbeut`) and typos within the §2.8 thresholds.
+/// variants meet. Alias tokens match reply tokens exactly, without an Arabic article or clitic,
+/// by stem (`stanica`/`stanice`, `Skenderbeu`/`Skenderbeut`) or within the §2.8 typo thresholds;
+/// a whole alias found verbatim scores highest, but a longer alias that explains more of the
+/// reply can still beat a short one found exactly inside it.
 public struct Gazetteer: Sendable {
     private let landmarks: [Landmark]
     private let index: GazetteerIndex
@@ -79,8 +81,10 @@ public struct Gazetteer: Sendable {
     }
 
     /// Alias coverage (how much of the alias the answer has) plus answer coverage (how much of the
-    /// answer's content the alias explains), with a bonus for the alias appearing verbatim.
-    /// Nil when under half the alias matched or only its place-type words did.
+    /// answer's content the alias explains), with a small bonus for the alias appearing verbatim.
+    /// Answer coverage weighs more, so a long alias matched with one typo ("stacioni i trenitt")
+    /// beats a short alias matched exactly inside it ("stacioni"). Nil when under half the alias
+    /// matched or only its place-type words did.
     private func resolveScore(_ alias: GazetteerIndex.Alias, tokens: [String], isFiller: [Bool],
                               contentWeight: Double, matches: [[Int: Double]]) -> Double? {
         var used = Set<Int>()
@@ -118,7 +122,7 @@ public struct Gazetteer: Sendable {
         let aliasCoverage = aliasWeight / alias.totalWeight
         guard distinctive, aliasCoverage >= 0.5 else { return nil }
         let verbatim = allExact && positions == Array((positions.first ?? 0)..<((positions.first ?? 0) + positions.count))
-        return aliasCoverage + answerWeight / contentWeight + (verbatim ? 0.25 : 0)
+        return aliasCoverage + 1.5 * answerWeight / contentWeight + (verbatim ? 0.25 : 0)
     }
 
     /// The alias as a contiguous run starting at `start`: every token must match, and at least one

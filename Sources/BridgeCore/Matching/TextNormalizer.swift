@@ -18,6 +18,10 @@ public enum TextNormalizer {
     /// switching keyboards) as `romoc`; matchers with a vocabulary try the second key when the
     /// first finds nothing, so both come out right.
     public static func keyVariants(_ raw: String) -> [String] {
+        if raw.utf8.allSatisfy({ $0 < 0x80 }) {
+            // Plain ASCII: every step but casefolding and step 8 is the identity.
+            return [collapse(String(String.UnicodeScalarView(raw.unicodeScalars.map(\.lowercasedASCII))).unicodeScalars)]
+        }
         var scalars = Array(raw.precomposedStringWithCompatibilityMapping.unicodeScalars)  // 1
         scalars.removeAll(where: isFormatControl)  // 2
         scalars = scalars.map(asciiDigit)  // 3
@@ -122,6 +126,16 @@ public enum TextNormalizer {
         for scalar in scalars {
             if let latin = CyrillicFolding.transliteration[scalar] {
                 result.append(contentsOf: latin.unicodeScalars)
+            } else if (0x400...0x52F).contains(scalar.value) {
+                // Accented letters outside the table (`ѐ`, `ѝ`, `ӣ`): transliterate the base letter
+                // and keep the accent for step 7 to drop, so no Cyrillic leaks into the key.
+                let parts = Array(String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars)
+                if parts.count > 1, let latin = CyrillicFolding.transliteration[parts[0]] {
+                    result.append(contentsOf: latin.unicodeScalars)
+                    result.append(contentsOf: parts.dropFirst())
+                } else {
+                    result.append(scalar)
+                }
             } else {
                 result.append(scalar)
             }

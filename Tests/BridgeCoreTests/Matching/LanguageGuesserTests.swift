@@ -48,6 +48,11 @@ import Testing
         #expect(guess(text) == LanguageGuess(language: expected, confidence: .words))
     }
 
+    @Test(arguments: [("Bonjour", LanguageTag.french), ("Zdravo", .serbianLatin), ("Përshëndetje", .albanian), ("salam", .arabic)])
+    func greetings(text: String, expected: LanguageTag) {
+        #expect(guess(text, callingCode: .albanian) == LanguageGuess(language: expected, confidence: .words))
+    }
+
     @Test func weakTextFallsBackToCallingCodeThenDefault() {
         #expect(guess("ok", callingCode: .albanian) == LanguageGuess(language: .albanian, confidence: .callingCode))
         #expect(guess("ok", callingCode: .french, default: .albanian) == LanguageGuess(language: .french, confidence: .callingCode))

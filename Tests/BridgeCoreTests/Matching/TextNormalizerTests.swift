@@ -29,6 +29,8 @@ import Testing
         #expect(TextNormalizer.matchKey("ЏЕП") == "dzep")
         #expect(TextNormalizer.matchKey("džep") == "dzep")
         #expect(TextNormalizer.matchKey("Ђак") == "djak")
+        // Accented Cyrillic outside the Serbian table must not leak Cyrillic into the key.
+        #expect(TextNormalizer.matchKey("Ѐ ѝ Ёж Ї") == "e i ez ji")
         #expect(TextNormalizer.matchKey("đak") == "djak")
     }
 
