@@ -234,7 +234,8 @@ struct Turn {
         var found = false
         let tokens = TextNormalizer.tokens(text)
         switch matching.categories.match(text) {
-        case .option(let index, let kind) where kind != .number && kind != .numberWord:
+        // Unprompted text only counts when it names a category outright: a greeting must not fuzzy-match one.
+        case .option(let index, let kind) where kind == .label || kind == .containment:
             session.draft.categoryID = deployment.categories[index].id
             found = true
         default:
