@@ -74,11 +74,17 @@ extension SMSBridge {
             let chosen = deployment.flatMap { configuration.deployment(id: $0) } ?? configuration.deployments[0]
             var phone = from ?? Self.samplePhone(for: chosen)
             var ussd = channel == "ussd"
+            // Piped input is echoed so that a saved run reads as a transcript.
+            let typed = isatty(FileHandle.standardInput.fileDescriptor) != 0
             out("Simulating \(chosen.id) as \(phone) over \(ussd ? "USSD" : "SMS"). Type a message; /help for commands.")
             if ussd { show(simulator.handle(.message(from: phone, text: "", at: nil, channel: .ussd, ussdSession: nil))) }
             while true {
                 out("> ", newline: false)
-                guard let line = readLine() else { break }
+                guard let line = readLine() else {
+                    out("")
+                    break
+                }
+                if !typed { out(line) }
                 let words = line.split(separator: " ").map(String.init)
                 switch words.first {
                 case "/quit", "/exit": return
