@@ -134,7 +134,7 @@ struct Turn {
             session.invalidAnswers = 0
             session.menuPage = 0
             session.awaiting = .language
-            emit(notices: notices, prompt: prompt(for: .language), awaiting: .language)
+            emit(notices: [], prompt: prompt(for: .language), awaiting: .language)
         case .restart:
             if session.isInConversation { notices.append(renderer.fill(.cancelled, language)) }
             session.resetConversation()
@@ -307,7 +307,7 @@ struct Turn {
         if session.awaiting != step { session.invalidAnswers = 0 }
         if !keepPage { session.menuPage = 0 }
         session.awaiting = step
-        emit(notices: notices, prompt: prompt(for: step), awaiting: step)
+        emit(notices: [], prompt: prompt(for: step), awaiting: step)
     }
 
     mutating func pageMenu(_ step: StepID, forward: Bool) {
@@ -347,7 +347,9 @@ struct Turn {
         }
     }
 
-    mutating func emit(notices: [String], prompt: Prompt?, awaiting: StepID?, ends: Bool = false) {
+    /// Sends pending notices (expired, cancelled) followed by `notices` and the prompt.
+    mutating func emit(notices extra: [String], prompt: Prompt?, awaiting: StepID?, ends: Bool = false) {
+        let notices = self.notices + extra
         if isUSSD {
             replies.append(renderer.ussdScreen(notices: notices, prompt: prompt, page: session.menuPage, language: language,
                                                to: session.phone, awaiting: awaiting, ends: ends))
@@ -550,7 +552,7 @@ struct Turn {
         if isUSSD {
             emit(notices: [renderer.fill(.referencePending, language)], prompt: nil, awaiting: nil, ends: true)
         } else if !notices.isEmpty {
-            emit(notices: notices, prompt: nil, awaiting: nil)
+            emit(notices: [], prompt: nil, awaiting: nil)
         }
     }
 
