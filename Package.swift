@@ -16,11 +16,20 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         .target(
             name: "BridgeCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Gateways",
+            dependencies: [
+                "BridgeCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -34,6 +43,11 @@ let package = Package(
         .testTarget(
             name: "BridgeCoreTests",
             dependencies: ["BridgeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewaysTests",
+            dependencies: ["Gateways", "BridgeCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

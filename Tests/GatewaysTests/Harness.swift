@@ -1,0 +1,2 @@
+import Gateways
+import Testing
