@@ -47,7 +47,11 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewaysTests",
-            dependencies: ["Gateways", "BridgeCore"],
+            dependencies: [
+                "Gateways",
+                "BridgeCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
