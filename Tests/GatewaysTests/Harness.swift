@@ -92,8 +92,8 @@ struct InboundCase: Sendable, CustomTestStringConvertible {
     }
 
     var label: String
-    var request: GatewayRequest
     var route: GatewayRoute = .sms
+    var request: GatewayRequest
     var expected: Expected
     var testDescription: String { label }
 }
