@@ -140,7 +140,7 @@ public struct InfobipGateway: GatewayAdapter {
                 providerMessageID: messageID,
                 status: status,
                 errorCode: errorID == 0 ? nil : error?["name"]?.text ?? String(errorID),
-                retryable: status == .failed && error?["permanent"]?.bool == false)
+                retryable: status == .failed && errorID != 0 && error?["permanent"]?.bool == false)
         }
     }
 
