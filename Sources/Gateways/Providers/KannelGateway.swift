@@ -147,8 +147,15 @@ public struct KannelGateway: GatewayAdapter {
     // MARK: Delivery reports
 
     /// From our dlr-url: `m` (our id), `status` (`%d`), `fid` (`%F`), `answer` (`%A`).
+    /// Values are read leniently: `%A` quotes the SMSC receipt, whose `text:` excerpt may be in
+    /// the SMSC's charset, and a report must never be refused for that.
     public func parseDeliveryReports(_ request: GatewayRequest) throws(GatewayError) -> [DeliveryReport] {
-        let fields = try request.parameters()
+        try request.checkSize()
+        var source = Array(request.rawQuery.utf8)
+        if request.method == "POST", request.isForm { source += [UInt8(ascii: "&")] + request.body }
+        let fields = try FormCodec.rawPairs(source, origin: "query").map {
+            GatewayField($0.name, TextDecoding.utf8($0.bytes) ?? TextDecoding.latin1($0.bytes))
+        }
         guard let type = fields.nonEmpty("status").flatMap({ Int($0) }) else { return [] }
         let answer = fields.first(named: "answer") ?? ""
         let status: DeliveryStatus

@@ -69,7 +69,9 @@ enum Signatures {
         }
         let lastSegment = request.path.split(separator: "/").last.map(String.init) ?? ""
         let decodedSegment = PercentEncoding.decode(Array(lastSegment.utf8), plusAsSpace: false).flatMap(TextDecoding.utf8) ?? ""
-        let queryToken = (try? request.queryFields())?.first(named: "token") ?? ""
+        // Only the token is decoded: other values may be bytes in another charset (Kannel %b).
+        let rawQuery = (try? FormCodec.rawPairs(Array(request.rawQuery.utf8), origin: "query")) ?? []
+        let queryToken = rawQuery.first { $0.name == "token" }.flatMap { TextDecoding.utf8($0.bytes) } ?? ""
         let pathMatches = equalSecrets(decodedSegment, expected)
         let queryMatches = equalSecrets(queryToken, expected)
         guard pathMatches || queryMatches else { throw .forbidden("path token missing or wrong") }
