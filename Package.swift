@@ -68,8 +68,11 @@ let package = Package(
         .executableTarget(
             name: "smsbridge",
             dependencies: [
-                "BridgeCore", "BridgeServer",
+                "BridgeCore", "BridgeServer", "BridgeStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import BridgeCore
+import BridgeStore
+import Foundation
+import Gateways
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Everything `serve` runs, assembled from the operator files: routes, store, workers.
+public struct BridgeApplication: Sendable {
+    public let configuration: BridgeConfiguration
+    public let store: any Store
+    public let gateways: [String: GatewayRuntime]
+    public let metrics: BridgeMetrics
+    public let signal: OutboxSignal
+    public let logger: Logger
+    public let clock: @Sendable () -> Date
+    let adminToken: String?
+
+    /// Resolves gateways against `environment`; throws every start-up problem with file and line.
+    public init(configuration: BridgeConfiguration, store: any Store, environment: [String: String], logger: Logger,
+                metrics: BridgeMetrics = BridgeMetrics(), clock: @escaping @Sendable () -> Date = { Date() }) throws(ConfigurationError) {
+        let (gateways, diagnostics) = GatewayRuntime.resolve(configuration, environment: environment)
+        var problems = diagnostics
+        var token: String?
+        if let variable = configuration.server.adminTokenVariable {
+            token = environment[variable]
+            if token?.isEmpty ?? true {
+                problems.append(Diagnostic(file: configuration.file, line: 1, message: "server.admin_token_env names \(variable), which is not set"))
+            }
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems) }
+        self.configuration = configuration
+        self.store = store
+        self.gateways = gateways
+        self.metrics = metrics
+        self.signal = OutboxSignal()
+        self.logger = logger
+        self.clock = clock
+        self.adminToken = token
+    }
+
+    public func router() -> Router<BridgeRequestContext> {
+        let router = Router(context: BridgeRequestContext.self)
+        let store = self.store
+        let metrics = self.metrics
+        let adminToken = self.adminToken
+        router.get("/healthz") { _, _ -> Response in
+            do {
+                _ = try await store.read { try $0.inboundCount() }
+                return WebhookController.text(200, "ok")
+            } catch {
+                return WebhookController.text(503, "store unavailable")
+            }
+        }
+        router.get("/metrics") { request, _ -> Response in
+            if let adminToken, request.headers[.authorization] != "Bearer \(adminToken)" {
+                return WebhookController.text(401, "metrics need Authorization: Bearer <token from server.admin_token_env>")
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        let processor = InboundProcessor(store: store, logger: logger, metrics: metrics, outboxSignal: signal)
+        WebhookController(gateways: gateways, processor: processor, metrics: metrics, logger: logger, clock: clock).register(on: router)
+        return router
+    }
+
+    public func outboxSender(httpClient: HTTPClient, policy: RetryPolicy = RetryPolicy()) -> OutboxSender {
+        OutboxSender(store: store, gateways: gateways, httpClient: httpClient, policy: policy, signal: signal, metrics: metrics,
+                     logger: logger, clock: clock)
+    }
+
+    /// The HTTP server with the outbox sender beside it; both stop gracefully on SIGTERM/SIGINT.
+    public func application(host: String, port: Int, httpClient: HTTPClient, policy: RetryPolicy = RetryPolicy()) -> some ApplicationProtocol {
+        var app = Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "smsbridge"),
+                              logger: logger)
+        app.addServices(outboxSender(httpClient: httpClient, policy: policy))
+        return app
+    }
+}
