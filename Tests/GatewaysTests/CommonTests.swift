@@ -153,3 +153,20 @@ struct SplitMix64: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct RequestJSONTests {
+    struct Payload: Decodable, Equatable {
+        var id: String
+        var count: Int
+    }
+
+    @Test func decodeJSONTellsErrorsApart() throws {
+        func request(_ body: [UInt8]) -> GatewayRequest {
+            GatewayRequest(path: "/s", headers: [Fixture.jsonHeader], body: body, receivedAt: Fixture.now)
+        }
+        #expect(try request(Array(#"{"id":"ë","count":2}"#.utf8)).decodeJSON(Payload.self) == Payload(id: "ë", count: 2))
+        #expect(Harness.errorKind { _ = try request(Array(#"{"id":1}"#.utf8)).decodeJSON(Payload.self) } == .malformed)
+        #expect(Harness.errorKind { _ = try request(Array("{".utf8)).decodeJSON(Payload.self) } == .malformed)
+        #expect(Harness.errorKind { _ = try request([0x7B, 0xFF, 0x7D]).decodeJSON(Payload.self) } == .invalidUTF8)
+    }
+}

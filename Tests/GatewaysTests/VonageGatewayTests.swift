@@ -117,6 +117,11 @@ import Testing
         #expect(Harness.errorKind { try Self.adapter(method: "md5hash").verify(request, route: .sms) } == .forbidden)
     }
 
+    @Test func ourTokenInTheURLIsNotPartOfTheSignature() throws {
+        let request = Fixture.get("/gateways/gw1/sms", query: Self.sign(Self.inboundFields("x")) + [("token", "ours")])
+        try Self.adapter().verify(request, route: .sms)
+    }
+
     @Test func unknownMethodIsAnOperatorError() {
         let request = Fixture.get("/gateways/gw1/sms", query: Self.sign(Self.inboundFields("x")))
         #expect(Harness.errorKind { try Self.adapter(method: "sha3").verify(request, route: .sms) } == .misconfigured)

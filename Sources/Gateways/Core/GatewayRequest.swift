@@ -115,6 +115,16 @@ public struct GatewayRequest: Sendable {
         return form + query.filter { !names.contains($0.name) }
     }
 
+    /// The body decoded as `T`; invalid UTF-8, invalid JSON and a wrong shape are told apart.
+    public func decodeJSON<T: Decodable>(_ type: T.Type) throws(GatewayError) -> T {
+        _ = try json()
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body))
+        } catch {
+            throw .malformed(field: "body", reason: "does not have the expected JSON shape")
+        }
+    }
+
     /// The body parsed as JSON; invalid UTF-8 and invalid JSON are told apart.
     func json() throws(GatewayError) -> JSONValue {
         try checkSize()

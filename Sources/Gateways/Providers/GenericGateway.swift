@@ -51,8 +51,9 @@ public struct GenericGateway: GatewayAdapter {
 
     // MARK: Signing
 
-    /// `v1=<hex>` for `body` at `timestamp`.
-    static func signature(secret: String, timestamp: String, body: [UInt8]) -> String {
+    /// `v1=<hex>` for `body` at `timestamp`: what an aggregator (or the simulator) sends in
+    /// `X-Bridge-Signature`.
+    public static func signature(secret: String, timestamp: String, body: [UInt8]) -> String {
         "v1=" + Signatures.hex(Signatures.hmac(SHA256.self, key: secret, message: Array((timestamp + ".").utf8) + body))
     }
 
