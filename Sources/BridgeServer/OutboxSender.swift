@@ -57,8 +57,8 @@ public struct OutboxSender: Service {
     }
 
     public func run() async throws {
-        var nextSlot: [String: Date] = [:]
         await cancelWhenGracefulShutdown {
+            var nextSlot: [String: Date] = [:]
             while !Task.isCancelled {
                 do {
                     let sent = try await sendDue(nextSlot: &nextSlot)

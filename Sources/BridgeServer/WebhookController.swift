@@ -34,11 +34,11 @@ struct WebhookController: Sendable {
         let now = clock()
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: GatewayError.maxBodyBytes)
+            body = try await request.body.collect(upTo: GatewayLimits.maxBodyBytes)
         } catch {
             metrics.rejected(gateway: id, status: 413)
             logger.warning("webhook body over the limit", metadata: ["gateway": "\(id)"])
-            return Self.text(413, "request body over \(GatewayError.maxBodyBytes / 1024) kB")
+            return Self.text(413, "request body over \(GatewayLimits.maxBodyBytes / 1024) kB")
         }
         let headers = request.headers.map { GatewayField($0.name.rawName, $0.value) }
         let gatewayRequest = GatewayRequest(
