@@ -75,10 +75,10 @@ import Testing
     @Test func badIndentationIsAYAMLSyntaxErrorAtItsLine() throws {
         let copy = try EditedConfiguration()
         defer { copy.remove() }
-        // `retries` of the first step, indented less than its `id` but more than the list dash.
+        // `after_retries` of the first step, indented less than its `id` but more than the list dash.
         let line = try copy.replace(Self.dialog, "    after_retries: default", with: "   after_retries: default")
         let diagnostics = copy.diagnostics()
-        expectDiagnostic(diagnostics, Self.dialog, line: line, "YAML syntax")
+        expectDiagnostic(diagnostics, Self.dialog, line: line, "YAML syntax", "block collection", "column 4")
         #expect(diagnostics.count == 1, "\(Self.listing(diagnostics))")
     }
 
