@@ -104,7 +104,7 @@ extension ConfigurationLoader {
                 }
             }
             for textID in TextID.allCases {
-                let line = entries.first { $0.key == textID.rawValue }?.keyLine ?? value.line
+                let line = entries.first { $0.key == textID.rawValue }?.keyLine ?? root.keyLine("texts")
                 for language in languages where texts[textID]?[language] == nil {
                     diagnostics.report(file, line, "text '\(textID.rawValue)' is missing in '\(language)'")
                 }
@@ -152,6 +152,7 @@ extension ConfigurationLoader {
                 if let fallback = fallbackValue.string.flatMap(Self.parseFallback) {
                     if Self.fallback(fallback, fits: id) {
                         step.afterRetries = fallback
+                        afterRetriesLines[file + "#" + id.rawValue] = fallbackValue.line
                     } else {
                         diagnostics.report(file, fallbackValue.line, "'after_retries: \(fallbackValue.string ?? "")' does not apply to step '\(raw)' (\(Self.fallbackHelp(for: id)))")
                     }

@@ -8,6 +8,8 @@ public struct ConfigurationLoader {
 
     var diagnostics = Diagnostics()
     var dialogs: [String: Dialog?] = [:]
+    /// Line of each step's `after_retries`, keyed by dialog display path and step id: `choose <id>` is checked per deployment.
+    var afterRetriesLines: [String: Int] = [:]
     private var categoryFiles: [String: [Category]?] = [:]
     private var landmarkFiles: [String: [Landmark]?] = [:]
     /// Line of each landmark, keyed by display path and id, for checks made per deployment.
@@ -119,7 +121,7 @@ public struct ConfigurationLoader {
                 if case .choose(let option) = step.afterRetries, step.id == .category, let categories,
                     !categories.contains(where: { $0.id == option })
                 {
-                    diagnostics.report(dialog.file, 1, "step '\(step.id.rawValue)': 'after_retries: choose \(option)' names an unknown category (used by \(file.path))")
+                    diagnostics.report(dialog.file, afterRetriesLines[dialog.file + "#" + step.id.rawValue] ?? 1, "step '\(step.id.rawValue)': 'after_retries: choose \(option)' names an unknown category (used by \(file.path))")
                 }
             }
         }

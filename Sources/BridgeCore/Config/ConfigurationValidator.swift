@@ -79,14 +79,21 @@ public enum ConfigurationValidator {
                             "texts.confirm_summary.\(language) leaves only \(room) characters for the category, place and description; shorten its fixed words")
                     }
                 }
-                costs.append(checkUSSD(id, prompt, renderer, language, deployment.id, location, &diagnostics))
+                // A category label too long for a menu screen even alone is the label's fault, not the question's.
+                let optionSource: (Int) -> (location: SourceLocation, name: String)? = { index in
+                    guard id == .categoryQuestion, deployment.categories.indices.contains(index) else { return nil }
+                    let category = deployment.categories[index]
+                    return (SourceLocation(file: category.file, line: category.line), "category '\(category.id)'")
+                }
+                costs.append(checkUSSD(id, prompt, renderer, language, deployment.id, location, optionSource, &diagnostics))
             }
         }
         return costs
     }
 
     static func checkUSSD(_ id: TextID, _ prompt: Prompt, _ renderer: MessageRenderer, _ language: LanguageTag, _ deployment: String,
-                          _ location: SourceLocation, _ diagnostics: inout Diagnostics) -> PromptCost {
+                          _ location: SourceLocation, _ optionSource: (Int) -> (location: SourceLocation, name: String)?,
+                          _ diagnostics: inout Diagnostics) -> PromptCost {
         let screens: [String]
         switch prompt {
         case .text(let text): screens = [text]
@@ -98,6 +105,14 @@ public enum ConfigurationValidator {
             if cost.units > cost.limit {
                 diagnostics.report(location.file, location.line,
                     "texts.\(id.rawValue).\(language) makes a USSD screen of \(cost.units) \(unitName(cost.encoding)) (\(cost.encoding.rawValue)) in \(deployment); a screen holds \(cost.limit)")
+                if case .menu(_, let options) = prompt {
+                    let lines = Set(screen.split(separator: "\n").map(String.init))
+                    let onPage = options.indices.filter { lines.contains("\($0 + 1) \(options[$0])") }
+                    if onPage.count == 1, let option = onPage.first, let source = optionSource(option) {
+                        diagnostics.report(source.location.file, source.location.line,
+                            "\(source.name): label '\(options[option])' (\(language)) is too long for a USSD menu: alone on its page it makes a screen of \(cost.units) \(unitName(cost.encoding)) (\(cost.encoding.rawValue)) in \(deployment); a screen holds \(cost.limit)")
+                    }
+                }
             }
             if cost.units * worst.limit > worst.units * cost.limit { worst = cost }
         }
@@ -136,9 +151,12 @@ public enum ConfigurationValidator {
             }
         }
         // Keywords shared by two commands, or shadowing a category word.
+        // Reported under each id that lists the word: the one just edited may be either.
         for collision in deployment.matching.keywords.collisions {
-            diagnostics.report(dialog.file, dialog.keywordLocations[KeywordID(rawValue: collision.ids.first ?? "") ?? .help] ?? 1,
-                "keyword '\(collision.word)' is listed under \(collision.ids.joined(separator: " and ")): each word may start one command only")
+            for id in collision.ids {
+                diagnostics.report(dialog.file, KeywordID(rawValue: id).flatMap { dialog.keywordLocations[$0] } ?? 1,
+                    "keyword '\(collision.word)' is listed under \(collision.ids.joined(separator: " and ")): each word may start one command only")
+            }
         }
         for keyword in KeywordID.allCases where keyword.isCommand {
             for word in dialog.keywords[keyword]?.all ?? [] {
@@ -149,10 +167,12 @@ public enum ConfigurationValidator {
                 }
             }
         }
-        // Yes and no must not share a word within a language.
+        // Yes and no must not share a word within a language; `any` words count in every language, as the matcher reads them.
         for language in dialog.languages {
-            let yes = Set((dialog.keywords[.yes]?.byLanguage[language] ?? []).map(TextNormalizer.matchKey))
-            let no = Set((dialog.keywords[.no]?.byLanguage[language] ?? []).map(TextNormalizer.matchKey))
+            let yesWords = (dialog.keywords[.yes]?.byLanguage[language] ?? []) + (dialog.keywords[.yes]?.any ?? [])
+            let noWords = (dialog.keywords[.no]?.byLanguage[language] ?? []) + (dialog.keywords[.no]?.any ?? [])
+            let yes = Set(yesWords.map(TextNormalizer.matchKey))
+            let no = Set(noWords.map(TextNormalizer.matchKey))
             for word in yes.intersection(no).sorted() {
                 diagnostics.report(dialog.file, dialog.keywordLocations[.yes] ?? 1, "'\(word)' is both yes and no in '\(language)'")
             }

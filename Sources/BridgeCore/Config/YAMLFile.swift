@@ -18,7 +18,7 @@ struct YAMLFile {
             return YAMLFile(path: display, root: nil)
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            diagnostics.report(display, 1, "not valid UTF-8: save the file as UTF-8")
+            diagnostics.report(display, lineOfFirstInvalidUTF8(data), "not valid UTF-8 (another encoding, such as Latin-1?): save the file as UTF-8")
             return YAMLFile(path: display, root: nil)
         }
         do {
@@ -41,8 +41,14 @@ struct YAMLFile {
         case .scanner(let context, let problem, let mark, _),
             .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let prefix = context.map { "\($0.text) " } ?? ""
-            return (mark.line, "\(prefix)\(problem) (column \(mark.column))")
+            guard let context else { return (mark.line, "\(problem) (column \(mark.column))") }
+            // An unclosed bracket or quote is noticed lines later: point at where it was opened.
+            // A block (indentation) context starts at the enclosing mapping, so there the problem's own line is better.
+            if context.text.contains("block") || context.mark.line == mark.line {
+                return (mark.line, "\(context.text) \(problem) (column \(mark.column))")
+            }
+            return (context.mark.line,
+                    "\(context.text) started here (column \(context.mark.column)): \(problem) (noticed at line \(mark.line), column \(mark.column))")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return (context.mark.line, "duplicate key \(duplicates.joined(separator: ", ")): each key may appear once")
         case .reader(let problem, _, _, _):
@@ -50,6 +56,17 @@ struct YAMLFile {
         default:
             return (1, "\(error)")
         }
+    }
+
+    /// The 1-based line holding the first byte that is not UTF-8, so an editor can jump to the mis-saved character.
+    static func lineOfFirstInvalidUTF8(_ data: Data) -> Int {
+        var line = 1
+        var bytes = data.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        while case .valid(let scalar) = parser.parseScalar(from: &bytes) {
+            if scalar.count == 1 && scalar.first == UInt8(ascii: "\n") { line += 1 }
+        }
+        return line
     }
 
     /// Paths are shown relative to the working directory when they are inside it: shorter, and clickable.
