@@ -22,7 +22,7 @@ public struct GatewayRuntime: Sendable {
         case .twilio: ["account_sid", "auth_token"]
         case .africastalking: ["username", "api_key", "path_token"]
         case .vonage: ["api_key", "api_secret"]
-        case .infobip: ["api_key"]
+        case .infobip: []
         case .kannel: ["username", "password", "path_token"]
         case .generic: []
         }
@@ -49,6 +49,15 @@ public struct GatewayRuntime: Sendable {
                 for name in requiredSecrets(type) where definition.secretVariables[name] == nil {
                     diagnostics.report(definition.file, definition.line,
                         "gateway '\(definition.id)' (\(type.rawValue)) needs secrets.\(name): the name of the environment variable that holds it")
+                }
+                let has = { (name: String) in definition.secretVariables[name] != nil }
+                if type == .infobip, !has("api_key"), !(has("username") && has("password")) {
+                    diagnostics.report(definition.file, definition.line,
+                        "gateway '\(definition.id)' (infobip) needs secrets.api_key, or secrets.username and secrets.password")
+                }
+                if [.infobip, .kannel].contains(type), !has("base_url"), definition.option("api_url") == nil, !definition.flag("console") {
+                    diagnostics.report(definition.file, definition.line,
+                        "gateway '\(definition.id)' (\(type.rawValue)) needs options.api_url: where its send API listens")
                 }
                 if type == .generic, definition.secretVariables["signature_secret"] == nil, !definition.flag("unsigned_from_loopback") {
                     diagnostics.report(definition.file, definition.line,

@@ -83,6 +83,9 @@ struct WebhookController: Sendable {
     static func maskedSender(_ request: GatewayRequest) -> String {
         let text = request.rawQuery + "&" + String(decoding: request.body.prefix(4096), as: UTF8.self)
         for key in ["From", "from", "msisdn", "phoneNumber", "sender"] {
+            if let range = text.range(of: "\"" + key + "\":\"") ?? text.range(of: "\"" + key + "\": \"") {
+                return PhoneNumber.masked(String(text[range.upperBound...].prefix { $0 != "\"" }))
+            }
             if let range = text.range(of: key + "=") {
                 let value = text[range.upperBound...].prefix { $0 != "&" }
                 let decoded = String(value).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(value)
