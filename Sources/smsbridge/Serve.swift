@@ -43,7 +43,8 @@ extension SMSBridge {
                     "sms": "http://\(host):\(port)/gateways/\(gateway.id)/sms",
                 ])
             }
-            try await application.application(host: host, port: port, httpClient: HTTPClient.shared).runService()
+            let policy = RetryPolicy(initialDelay: configuration.server.retryInitialDelay, maximumAttempts: configuration.server.retryMaximumAttempts)
+            try await application.application(host: host, port: port, httpClient: HTTPClient.shared, policy: policy).runService()
         }
     }
 }

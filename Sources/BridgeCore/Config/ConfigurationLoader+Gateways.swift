@@ -5,7 +5,17 @@ extension ConfigurationLoader {
         var settings = ServerSettings()
         guard let value else { return settings }
         let what = "'server'"
-        value.checkKeys(["host", "port", "database", "admin_token_env"], in: what, &diagnostics)
+        value.checkKeys(["host", "port", "database", "admin_token_env", "retry_initial_delay", "retry_max_attempts"], in: what, &diagnostics)
+        if let delay = value["retry_initial_delay"] {
+            if let text = delay.string, let seconds = Self.parseDuration(text), seconds > 0, seconds <= 3600 {
+                settings.retryInitialDelay = seconds
+            } else {
+                diagnostics.report(file, delay.line, "server.retry_initial_delay must be a duration such as 500ms, 5s or 1m")
+            }
+        }
+        if let attempts = value.optionalInt("retry_max_attempts", in: what, range: 1...100, &diagnostics) {
+            settings.retryMaximumAttempts = attempts
+        }
         if let host = value.optionalString("host", in: what, &diagnostics) { settings.host = host }
         if let port = value.optionalInt("port", in: what, range: 1...65535, &diagnostics) { settings.port = port }
         if let database = value.optionalString("database", in: what, &diagnostics) { settings.database = database }

@@ -46,11 +46,18 @@ public struct ServerSettings: Sendable, Equatable {
     public var database: String
     /// Environment variable holding the token that admin and metrics endpoints require; nil leaves metrics open.
     public var adminTokenVariable: String?
+    /// Seconds before the first retry of a failed send; doubles with each attempt.
+    public var retryInitialDelay: Double
+    /// Send attempts before a message is marked failed.
+    public var retryMaximumAttempts: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "data/smsbridge.sqlite", adminTokenVariable: String? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "data/smsbridge.sqlite", adminTokenVariable: String? = nil,
+                retryInitialDelay: Double = 5, retryMaximumAttempts: Int = 8) {
         self.host = host
         self.port = port
         self.database = database
         self.adminTokenVariable = adminTokenVariable
+        self.retryInitialDelay = retryInitialDelay
+        self.retryMaximumAttempts = retryMaximumAttempts
     }
 }
