@@ -135,7 +135,9 @@ public struct ConfigurationLoader {
         if let landmarks {
             for landmark in landmarks {
                 for language in languages where landmark.names[language] == nil {
-                    diagnostics.report(file.path, root.keyLine("landmarks"), "landmark '\(landmark.id)' has no name in '\(language)'")
+                    let landmarksFile = root["landmarks"]?.string.map { YAMLFile.displayPath(resolve($0, from: path)) } ?? file.path
+                    let line = landmarkLines[landmarksFile + "#" + landmark.id] ?? root.keyLine("landmarks")
+                    diagnostics.report(landmarksFile, line, "landmark '\(landmark.id)' has no name in '\(language)', which \(file.path) offers")
                 }
             }
         }
