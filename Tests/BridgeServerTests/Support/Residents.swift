@@ -1,5 +1,7 @@
 import BridgeCore
+import BridgeStore
 import Foundation
+import Testing
 
 /// Someone texting the bridge through one gateway: each provider's webhook, built and signed as the provider
 /// documents it (reference §2–§9).
@@ -344,5 +346,27 @@ struct GenericResident: Resident {
         var object = ["id": id, "status": status]
         if let error { object["error"] = error }
         return try await post(url.bridgeURI, json: object)
+    }
+}
+
+// MARK: One reply
+
+extension Resident {
+    /// A first message that the bridge answers with exactly one SMS (the language menu).
+    var greeting: String { deployment == "casablanca" ? "السلام عليكم" : "Përshëndetje" }
+
+    /// Says `text` and waits until the double received one more send request for this resident; returns that
+    /// request and the id of the outbox row it belongs to.
+    func sayAndWaitForSend(_ text: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws
+        -> (sent: RecordedRequest, id: String)
+    {
+        let before = await bridge.double.sent(to: phone).count
+        let answer = try await say(text ?? greeting)
+        #expect((200..<300).contains(answer.status), "\(answer)", sourceLocation: sourceLocation)
+        let sent = try await bridge.double.waitForSent(to: phone, count: before + 1, sourceLocation: sourceLocation)[before]
+        if let id = sent.ourID { return (sent, id) }
+        // Africa's Talking carries none of our ids: the newest row for the number is the one being sent.
+        guard let id = try await bridge.outbox(phone).last?.id else { throw HarnessError("no outbox row for \(phone)") }
+        return (sent, id)
     }
 }
