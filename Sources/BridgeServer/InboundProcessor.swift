@@ -140,15 +140,23 @@ struct InboundProcessor: Sendable {
         return try await store.write { tx -> Int in
             var applied = 0
             for report in reports {
-                let found = try report.ourID.flatMap { try tx.outbox(id: $0) }
-                    ?? report.providerMessageID.flatMap { try tx.outbox(gateway: gatewayID, providerMessageID: $0) }
-                guard var item = found, item.gateway == gatewayID else { continue }
-                let status: OutboxStatus = switch report.status {
+                var status: OutboxStatus = switch report.status {
                 case .queued: .queued
                 case .sent: .sent
                 case .delivered: .delivered
                 case .failed: .failed
                 }
+                var found: OutboxItem?
+                if let providerID = report.providerMessageID,
+                    let parts = try tx.updatePart(gateway: gatewayID, providerMessageID: providerID, status: status)
+                {
+                    // A message sent in parts is delivered when every part is, failed as soon as one part fails.
+                    found = try tx.outbox(id: parts.outboxID)
+                    status = parts.parts.contains(.failed) ? .failed : parts.parts.allSatisfy { $0 == .delivered } ? .delivered : .sent
+                }
+                found = try found ?? report.ourID.flatMap { try tx.outbox(id: $0) }
+                    ?? report.providerMessageID.flatMap { try tx.outbox(gateway: gatewayID, providerMessageID: $0) }
+                guard var item = found, item.gateway == gatewayID else { continue }
                 if report.optOut {
                     try tx.setOptedOut(true, deployment: item.deployment, phone: item.phone, at: now, raw: "delivery report \(report.errorCode ?? "")")
                 }

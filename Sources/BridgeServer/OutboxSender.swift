@@ -176,7 +176,9 @@ public struct OutboxSender: Service {
             }
         }
         let final = updated
+        let parts: [String] = if case .ok(_, let partIDs) = outcome { partIDs } else { [] }
         try await store.write { tx in
+            if parts.count > 1 { try tx.recordParts(parts, outboxID: final.id) }
             // A delivery report may have beaten us here; never move a message backwards.
             if let current = try tx.outbox(id: final.id), current.status.rank > final.status.rank { return }
             try tx.updateOutbox(final)

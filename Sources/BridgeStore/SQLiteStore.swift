@@ -115,6 +115,17 @@ public final class SQLiteStore: Store {
                 );
                 """)
         }
+        migrator.registerMigration("v2: parts of multipart messages") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox_part (
+                    outbox_id TEXT NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+                    provider_message_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    PRIMARY KEY (outbox_id, provider_message_id)
+                );
+                CREATE INDEX outbox_part_provider ON outbox_part (provider_message_id);
+                """)
+        }
         return migrator
     }
 }

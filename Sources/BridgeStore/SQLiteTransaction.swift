@@ -132,6 +132,29 @@ struct SQLiteTransaction: StoreTransaction {
         return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY sequence").map(Self.outboxItem)
     }
 
+    func recordParts(_ providerIDs: [String], outboxID: String) throws {
+        for id in providerIDs {
+            try db.execute(sql: "INSERT OR IGNORE INTO outbox_part (outbox_id, provider_message_id, status) VALUES (?, ?, 'sent')",
+                           arguments: [outboxID, id])
+        }
+    }
+
+    func updatePart(gateway: String, providerMessageID: String, status: OutboxStatus) throws -> (outboxID: String, parts: [OutboxStatus])? {
+        guard let outboxID = try String.fetchOne(db, sql: """
+            SELECT p.outbox_id FROM outbox_part p JOIN outbox o ON o.id = p.outbox_id
+            WHERE p.provider_message_id = ? AND o.gateway = ?
+            """, arguments: [providerMessageID, gateway]) else { return nil }
+        let current = try String.fetchOne(db, sql: "SELECT status FROM outbox_part WHERE outbox_id = ? AND provider_message_id = ?",
+                                          arguments: [outboxID, providerMessageID]).flatMap(OutboxStatus.init(rawValue:)) ?? .sent
+        if !current.isFinal, status.rank >= current.rank {
+            try db.execute(sql: "UPDATE outbox_part SET status = ? WHERE outbox_id = ? AND provider_message_id = ?",
+                           arguments: [status.rawValue, outboxID, providerMessageID])
+        }
+        let parts = try String.fetchAll(db, sql: "SELECT status FROM outbox_part WHERE outbox_id = ?", arguments: [outboxID])
+            .compactMap(OutboxStatus.init(rawValue:))
+        return (outboxID, parts)
+    }
+
     // MARK: Reports
 
     func nextReference() throws -> String {

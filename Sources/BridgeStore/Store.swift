@@ -36,6 +36,10 @@ public protocol StoreTransaction {
     func nextDue() throws -> Date?
     func updateOutbox(_ item: OutboxItem) throws
     func outboxItems(phone: String?) throws -> [OutboxItem]
+    /// Records the provider ids of a message sent as several parts (Vonage reports each part separately).
+    func recordParts(_ providerIDs: [String], outboxID: String) throws
+    /// Sets one part's status and returns the statuses of all parts of its message, or nil when the id is no part.
+    func updatePart(gateway: String, providerMessageID: String, status: OutboxStatus) throws -> (outboxID: String, parts: [OutboxStatus])?
 
     // Reports
     /// The next free reference of the local platform (numbers from 1001).

@@ -119,4 +119,21 @@ import Testing
         #expect(try await add(1, "Dri") == nil)
         #expect(try await add(2, "ta nuk punon ") == ["Dri", "ta nuk punon ", "ci"])
     }
+
+    @Test func aMessageInPartsIsDeliveredOnlyWhenEveryPartIs() async throws {
+        let store = try SQLiteStore(path: Self.temporaryPath())
+        let item = OutboxItem(gateway: "vonage", deployment: "d", phone: "+1", text: "long", nextAttemptAt: Self.now, createdAt: Self.now)
+        try await store.write { tx in
+            try tx.enqueue(item)
+            try tx.recordParts(["p1", "p2"], outboxID: item.id)
+        }
+        let first = try await store.write { try $0.updatePart(gateway: "vonage", providerMessageID: "p1", status: .delivered) }
+        #expect(first?.outboxID == item.id)
+        #expect(first?.parts.sorted { $0.rawValue < $1.rawValue } == [.delivered, .sent])
+        let late = try await store.write { try $0.updatePart(gateway: "vonage", providerMessageID: "p1", status: .sent) }
+        #expect(late?.parts.filter { $0 == .delivered }.count == 1, "a late 'sent' must not undo 'delivered'")
+        let second = try await store.write { try $0.updatePart(gateway: "vonage", providerMessageID: "p2", status: .delivered) }
+        #expect(second?.parts == [.delivered, .delivered])
+        #expect(try await store.write { try $0.updatePart(gateway: "other", providerMessageID: "p2", status: .failed) } == nil)
+    }
 }
