@@ -107,12 +107,19 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
-        try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY sequence LIMIT ?",
-                         arguments: [now.timeIntervalSince1970, limit]).map(Self.outboxItem)
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM outbox o WHERE status = 'queued' AND next_attempt_at <= ?
+              AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'queued' AND e.next_attempt_at > ? AND e.phone = o.phone
+                              AND e.sequence < o.sequence)
+            ORDER BY sequence LIMIT ?
+            """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, limit]).map(Self.outboxItem)
     }
 
     func nextDue() throws -> Date? {
-        try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'queued'").map(Date.init(timeIntervalSince1970:))
+        try Double.fetchOne(db, sql: """
+            SELECT MIN(next_attempt_at) FROM outbox o WHERE status = 'queued'
+              AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'queued' AND e.phone = o.phone AND e.sequence < o.sequence)
+            """).map(Date.init(timeIntervalSince1970:))
     }
 
     func updateOutbox(_ item: OutboxItem) throws {

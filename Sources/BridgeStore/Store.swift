@@ -30,9 +30,11 @@ public protocol StoreTransaction {
     func enqueue(_ item: OutboxItem) throws
     func outbox(id: String) throws -> OutboxItem?
     func outbox(gateway: String, providerMessageID: String) throws -> OutboxItem?
-    /// Queued messages due at `now`, oldest first.
+    /// Queued messages due at `now`, oldest first; a message waits while an earlier one to the same number is
+    /// queued for later (a retry in backoff), so a resident's messages never overtake each other.
     func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem]
-    /// The earliest time a queued message becomes due, to sleep until then.
+    /// The earliest time a queued message becomes due, to sleep until then (a message waiting behind an earlier
+    /// one to the same number becomes due with it).
     func nextDue() throws -> Date?
     func updateOutbox(_ item: OutboxItem) throws
     func outboxItems(phone: String?) throws -> [OutboxItem]
