@@ -63,9 +63,17 @@ public struct OutboxSender: Service {
                 do {
                     let sent = try await sendDue(nextSlot: &nextSlot)
                     if sent == 0 {
+                        let now = clock()
                         let nextDue = try await store.read { try $0.nextDue() }
-                        let wait = nextDue.map { max(0.01, min(1, $0.timeIntervalSince(clock()))) } ?? 1
-                        await signal.wait(timeout: .milliseconds(Int(wait * 1000)))
+                        let nextFreeSlot = nextSlot.values.filter { $0 > now }.min()
+                        let wait: TimeInterval
+                        if let due = nextDue, due <= now, let nextFreeSlot {
+                            // Messages already due but held back by their gateway's rate: wake at its next slot.
+                            wait = min(1, nextFreeSlot.timeIntervalSince(now))
+                        } else {
+                            wait = nextDue.map { max(0.01, min(1, $0.timeIntervalSince(now))) } ?? 1
+                        }
+                        await signal.wait(timeout: .seconds(wait))
                     }
                 } catch is CancellationError {
                     return
@@ -97,8 +105,11 @@ public struct OutboxSender: Service {
                 metrics.outbox(gateway: gateway.id, outcome: "opted_out")
                 continue
             }
+            // Each gateway has its own rate: a message whose gateway is not free yet waits for a later pass, and
+            // messages for other gateways go out meanwhile instead of queueing behind it.
             if let slot = nextSlot[gateway.id], slot > clock() {
-                try await Task.sleep(for: .milliseconds(Int(slot.timeIntervalSince(clock()) * 1000)))
+                blockedPhones.insert(item.phone)
+                continue
             }
             nextSlot[gateway.id] = clock().addingTimeInterval(1 / gateway.definition.ratePerSecond)
             let outcome = await attempt(item, gateway)
