@@ -111,8 +111,10 @@ public struct OutboxSender: Service {
                 blockedPhones.insert(item.phone)
                 continue
             }
-            nextSlot[gateway.id] = clock().addingTimeInterval(1 / gateway.definition.ratePerSecond)
             let outcome = await attempt(item, gateway)
+            // The provider counts requests as they arrive: the interval runs from its answer, so two requests never
+            // reach it closer than 1/rate whatever the network latency of each.
+            nextSlot[gateway.id] = clock().addingTimeInterval(1 / gateway.definition.ratePerSecond)
             attempts += 1
             if case .retry = outcome { blockedPhones.insert(item.phone) }
             try await record(outcome, for: item, gateway: gateway)
