@@ -202,7 +202,7 @@ enum Entry: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// and the retry is processed exactly once.
     @Test func storeOutageIs503AndTheRetryIsProcessedOnce() async throws {
         try await ProviderDouble.with { double in
-            let store = FlakyStore(try SQLiteStore(path: Harness.temporaryStorePath()))
+            let store = InstrumentedStore(try SQLiteStore(path: Harness.temporaryStorePath()))
             try await Harness.withBridge(double: double, store: store) { bridge in
                 let resident = TwilioResident(bridge: bridge)
                 let sid = TwilioResident.newSID()
@@ -223,23 +223,26 @@ enum Entry: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 }
 
-/// A store whose writes can be made to fail, as when the disk is full or the database locked.
-final class FlakyStore: Store, Sendable {
+/// A store whose writes can be made to fail, as when the disk is full or the database locked, and that counts reads.
+final class InstrumentedStore: Store, Sendable {
     let base: SQLiteStore
-    private let failing = Mutex(false)
+    private let state = Mutex((failing: false, reads: 0))
 
     init(_ base: SQLiteStore) { self.base = base }
 
-    func failWrites(_ fail: Bool) { failing.withLock { $0 = fail } }
+    func failWrites(_ fail: Bool) { state.withLock { $0.failing = fail } }
+
+    var reads: Int { state.withLock { $0.reads } }
 
     struct Outage: Error {}
 
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        if failing.withLock({ $0 }) { throw Outage() }
+        if state.withLock({ $0.failing }) { throw Outage() }
         return try await base.write(body)
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await base.read(body)
+        state.withLock { $0.reads += 1 }
+        return try await base.read(body)
     }
 }
