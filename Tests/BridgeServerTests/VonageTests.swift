@@ -187,6 +187,41 @@ import Testing
         }
     }
 
+    /// Vonage reports each part of a long message separately (§4.e): delivered only when every part is.
+    @Test func aMessageInPartsIsDeliveredWhenEveryPartIs() async throws {
+        try await Harness.run { bridge in
+            let resident = VonageResident(bridge: bridge)
+            try await resident.sayAndWaitForSend("Здраво")
+            // The Cyrillic category menu takes two UCS-2 segments: two message-ids.
+            let (menu, id) = try await resident.sayAndWaitForSend("3")
+            #expect(menu.text.hasPrefix("Врста:"))
+            #expect(menu.partIDs.count == 2)
+            try await bridge.waitForItem(id, "sent") { $0.status == .sent }
+            #expect(try await resident.receipt(menu, "delivered", messageID: menu.partIDs[0]).status == 200)
+            #expect(try await bridge.outboxItem(id)?.status == .sent)
+            #expect(try await resident.receipt(menu, "accepted", messageID: menu.partIDs[1]).status == 200)
+            #expect(try await bridge.outboxItem(id)?.status == .sent)
+            #expect(try await resident.receipt(menu, "delivered", messageID: menu.partIDs[1]).status == 200)
+            #expect(try await bridge.outboxItem(id)?.status == .delivered)
+        }
+    }
+
+    @Test func aMessageInPartsFailsWhenOnePartFails() async throws {
+        try await Harness.run { bridge in
+            let resident = VonageResident(bridge: bridge)
+            try await resident.sayAndWaitForSend("Здраво")
+            let (menu, id) = try await resident.sayAndWaitForSend("3")
+            try #require(menu.partIDs.count == 2)
+            try await bridge.waitForItem(id, "sent") { $0.status == .sent }
+            #expect(try await resident.receipt(menu, "delivered", messageID: menu.partIDs[0]).status == 200)
+            #expect(try await resident.receipt(menu, "failed", errCode: "5", messageID: menu.partIDs[1]).status == 200)
+            let item = try await bridge.waitForItem(id, "failed") { $0.status == .failed }
+            #expect(item.lastError?.contains("5") == true)
+            #expect(try await resident.receipt(menu, "delivered", messageID: menu.partIDs[1]).status == 200)
+            #expect(try await bridge.outboxItem(id)?.status == .failed)
+        }
+    }
+
     // MARK: Send outcomes
 
     @Test func throttledStatusAndHTTP503AreRetriedThenSent() async throws {

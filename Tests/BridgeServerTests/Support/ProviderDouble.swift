@@ -70,6 +70,8 @@ struct RecordedRequest: Sendable, CustomStringConvertible {
     let receivedAt: ContinuousClock.Instant
     /// The id the double answered with (Kannel: nil; Infobip: the `messageId` we were given).
     let providerMessageID: String?
+    /// Vonage: one id per part of a long text, the first being `providerMessageID`.
+    var partIDs: [String] = []
     let answerStatus: Int
 
     func header(_ name: String) -> String? { headers.header(name) }
@@ -255,7 +257,7 @@ struct ProviderDouble: Sendable {
             provider: provider, method: request.method.rawValue, path: request.uri.path, rawQuery: request.uri.query ?? "",
             headers: headers, body: body, receivedAt: arrived, providerMessageID: nil, answerStatus: 0)
         if let refusal = authenticationFailure(incoming, sidInPath: context.parameters.get("sid")) {
-            incoming = incoming.answered(refusal.status.code, id: nil)
+            incoming = incoming.answered(refusal.status.code, ids: [])
             await state.record(incoming)
             return refusal
         }
@@ -266,8 +268,8 @@ struct ProviderDouble: Sendable {
             plan = then
         }
         let number = await state.nextNumber()
-        let (response, id) = answer(plan, for: incoming, number: number)
-        await state.record(incoming.answered(response.status.code, id: id))
+        let (response, ids) = answer(plan, for: incoming, number: number)
+        await state.record(incoming.answered(response.status.code, ids: ids))
         if let gate { await gate.wait() }
         return response
     }
@@ -307,11 +309,32 @@ struct ProviderDouble: Sendable {
         return nil
     }
 
-    /// The documented answer for `plan`, and the provider message id it carries.
-    private static func answer(_ plan: Scripted, for request: RecordedRequest, number: Int) -> (Response, String?) {
+    /// The documented answer for `plan`, and the provider message ids it carries (one per part for Vonage).
+    private static func answer(_ plan: Scripted, for request: RecordedRequest, number: Int) -> (Response, [String]) {
+        if case .held(_, let then) = plan { return answer(then, for: request, number: number) }
+        if case .vonage = request.provider, case .success = plan { return vonageParts(request, number: number) }
+        let (response, id) = singleAnswer(plan, for: request, number: number)
+        return (response, id.map { [$0] } ?? [])
+    }
+
+    /// Vonage answers one element per SMS part (§4.d): 70/67 UCS-2 units for `type=unicode`, else 160/153 septets.
+    private static func vonageParts(_ request: RecordedRequest, number: Int) -> (Response, [String]) {
+        let unicode = request.field("type") == "unicode"
+        let units = unicode ? request.text.utf16.count : request.text.unicodeScalars.reduce(0) { $0 + ("[]{}|~^\\€".unicodeScalars.contains($1) ? 2 : 1) }
+        let (single, part) = unicode ? (70, 67) : (160, 153)
+        let count = units <= single ? 1 : (units + part - 1) / part
+        let to = request.field("to") ?? ""
+        let ids = (1...count).map { String(format: "0C%010X%04X", number, $0) }
+        let elements = ids.map {
+            #"{"to":"\#(to)","message-id":"\#($0)","status":"0","remaining-balance":"3.14159265","message-price":"0.03330000","network":"22101"}"#
+        }
+        return (json(200, #"{"message-count":"\#(count)","messages":[\#(elements.joined(separator: ","))]}"#), ids)
+    }
+
+    private static func singleAnswer(_ plan: Scripted, for request: RecordedRequest, number: Int) -> (Response, String?) {
         switch (request.provider, plan) {
         case (_, .held(_, let then)):
-            return answer(then, for: request, number: number)
+            return singleAnswer(then, for: request, number: number)
 
         // Twilio (§2.d): 201 with a Message resource; errors as {code, message, more_info, status}.
         case (.twilio, .success):
@@ -348,14 +371,9 @@ struct ProviderDouble: Sendable {
         case (.africastalking, .optOut):
             return (json(201, atBody(406, "UserInBlacklist", request.to, id: "None", cost: "0")), nil)
 
-        // Vonage (§4.d): HTTP 200 even for errors; each part's "status" decides.
+        // Vonage (§4.d): HTTP 200 even for errors; each part's "status" decides. Success: `vonageParts`.
         case (.vonage, .success):
-            let id = String(format: "0C%014X", number)
-            let to = request.field("to") ?? ""
-            return (json(200, """
-                {"message-count":"1","messages":[{"to":"\(to)","message-id":"\(id)","status":"0",\
-                "remaining-balance":"3.14159265","message-price":"0.03330000","network":"22101"}]}
-                """), id)
+            return (vonageParts(request, number: number).0, nil)
         case (.vonage, .providerRetryable):
             return (json(200, #"{"message-count":"1","messages":[{"status":"1","error-text":"Throughput Rate Exceeded - please wait [ 1000 ] and retry"}]}"#), nil)
         case (.vonage, .serverError):
@@ -442,9 +460,10 @@ struct ProviderDouble: Sendable {
 }
 
 extension RecordedRequest {
-    func answered(_ status: Int, id: String?) -> RecordedRequest {
+    func answered(_ status: Int, ids: [String]) -> RecordedRequest {
         RecordedRequest(
             provider: provider, method: method, path: path, rawQuery: rawQuery, headers: headers, body: body, receivedAt: receivedAt,
-            providerMessageID: id, answerStatus: status)
+            providerMessageID: ids.first, partIDs: ids, answerStatus: status)
     }
 }
+

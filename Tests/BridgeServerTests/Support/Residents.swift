@@ -197,10 +197,10 @@ struct VonageResident: Resident {
     }
 
     /// A delivery receipt (§4.e) for a message the double accepted, signed like inbound.
-    func receipt(_ sent: RecordedRequest, _ status: String, errCode: String = "0") async throws -> WebhookAnswer {
+    func receipt(_ sent: RecordedRequest, _ status: String, errCode: String = "0", messageID: String? = nil) async throws -> WebhookAnswer {
         guard let callback = sent.field("callback") else { throw HarnessError("no callback in \(sent)") }
         let fields: [(String, String)] = [
-            ("msisdn", sent.field("to") ?? ""), ("to", Self.number), ("network-code", "22101"), ("messageId", sent.providerMessageID ?? ""),
+            ("msisdn", sent.field("to") ?? ""), ("to", Self.number), ("network-code", "22101"), ("messageId", messageID ?? sent.providerMessageID ?? ""),
             ("price", "0.03330000"), ("status", status), ("scts", "2611271000"), ("err-code", errCode), ("api-key", Secrets.vonageAPIKey),
             ("client-ref", sent.field("client-ref") ?? ""), ("message-timestamp", Stamp.vonage()),
         ]
