@@ -6,6 +6,7 @@ import Gateways
 import Hummingbird
 import Logging
 import NIOCore
+import Platform
 import ServiceLifecycle
 
 /// Everything `serve` runs, assembled from the operator files: routes, store, workers.
@@ -15,15 +16,23 @@ public struct BridgeApplication: Sendable {
     public let gateways: [String: GatewayRuntime]
     public let metrics: BridgeMetrics
     public let signal: OutboxSignal
+    /// Deployments whose reports go to FixMyStreet or Open311 (the others are numbered by the store).
+    public let platforms: [String: PlatformRuntime]
+    /// Wakes the report forwarder when the inbound transaction stored a report.
+    public let submissionSignal: OutboxSignal
     public let logger: Logger
     public let clock: @Sendable () -> Date
     let adminToken: String?
 
     /// Resolves gateways against `environment`; throws every start-up problem with file and line.
+    /// `platforms` (deployment id → platform) replaces the platforms the configuration describes: tests pass doubles here.
     public init(configuration: BridgeConfiguration, store: any Store, environment: [String: String], logger: Logger,
-                metrics: BridgeMetrics = BridgeMetrics(), clock: @escaping @Sendable () -> Date = { Date() }) throws(ConfigurationError) {
+                metrics: BridgeMetrics = BridgeMetrics(), clock: @escaping @Sendable () -> Date = { Date() },
+                platforms overrides: [String: any ReportPlatform] = [:], platformHTTPClient: HTTPClient = .shared) throws(ConfigurationError) {
         let (gateways, diagnostics) = GatewayRuntime.resolve(configuration, environment: environment)
-        var problems = diagnostics
+        let (platforms, platformDiagnostics) = PlatformRuntime.resolve(
+            configuration, environment: environment, httpClient: platformHTTPClient, overrides: overrides, logger: logger)
+        var problems = diagnostics + platformDiagnostics
         var token: String?
         if let variable = configuration.server.adminTokenVariable {
             token = environment[variable]
@@ -37,6 +46,8 @@ public struct BridgeApplication: Sendable {
         self.gateways = gateways
         self.metrics = metrics
         self.signal = OutboxSignal()
+        self.platforms = platforms
+        self.submissionSignal = OutboxSignal()
         self.logger = logger
         self.clock = clock
         self.adminToken = token
@@ -62,7 +73,8 @@ public struct BridgeApplication: Sendable {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
-        let processor = InboundProcessor(store: store, logger: logger, metrics: metrics, outboxSignal: signal)
+        let processor = InboundProcessor(store: store, logger: logger, metrics: metrics, outboxSignal: signal,
+                                         forwardedDeployments: Set(platforms.keys), submissionSignal: submissionSignal)
         WebhookController(gateways: gateways, processor: processor, metrics: metrics, logger: logger, clock: clock).register(on: router)
         return router
     }
@@ -72,11 +84,19 @@ public struct BridgeApplication: Sendable {
                      logger: logger, clock: clock)
     }
 
-    /// The HTTP server with the outbox sender beside it; both stop gracefully on SIGTERM/SIGINT.
+    /// Files the reports of deployments with a remote platform and acknowledges them with the platform's id.
+    public func reportForwarder(policy: ForwarderPolicy = ForwarderPolicy()) -> ReportForwarder {
+        ReportForwarder(store: store, platforms: platforms, policy: policy, signal: submissionSignal, outboxSignal: signal, logger: logger,
+                        clock: clock)
+    }
+
+    /// The HTTP server with the outbox sender beside it, and the report forwarder when a deployment files on a remote
+    /// platform; all stop gracefully on SIGTERM/SIGINT.
     public func application(host: String, port: Int, httpClient: HTTPClient, policy: RetryPolicy = RetryPolicy()) -> some ApplicationProtocol {
         var app = Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "smsbridge"),
                               logger: logger)
         app.addServices(outboxSender(httpClient: httpClient, policy: policy))
+        if !platforms.isEmpty { app.addServices(reportForwarder()) }
         return app
     }
 }

@@ -14,6 +14,9 @@ struct InboundProcessor: Sendable {
     let logger: Logger
     let metrics: BridgeMetrics
     let outboxSignal: OutboxSignal
+    /// Deployments whose reports go to a remote platform: stored pending for the report forwarder instead of numbered here.
+    var forwardedDeployments: Set<String> = []
+    var submissionSignal: OutboxSignal?
 
     /// What a request produced.
     struct Outcome: Sendable {
@@ -27,6 +30,7 @@ struct InboundProcessor: Sendable {
         let adapter = gateway.adapter
         let gatewayID = gateway.id
         let logger = self.logger
+        let forwarded = forwardedDeployments.contains(deployment.id)
         let outcome = try await store.write { tx -> Outcome in
             var screens: [String] = []
             var ends = false
@@ -73,8 +77,11 @@ struct InboundProcessor: Sendable {
                 let optingOut = result.effects.contains(.optOut)
                 for effect in result.effects {
                     switch effect {
+                    case .submitReport(let submission) where forwarded:
+                        // Durable now; the report forwarder files it and sends the acknowledgement with the platform's id.
+                        _ = try tx.insertSubmission(PendingSubmission(submission: submission, gateway: gatewayID, nextAttemptAt: now, createdAt: now))
                     case .submitReport(let submission):
-                        let reference = try tx.nextReference()
+                        let reference = try tx.nextLocalReference()
                         try tx.insertReport(ReportRecord(reference: reference, submission: submission, status: .open, gateway: gatewayID,
                                                          createdAt: now, updatedAt: now))
                         session.references.append(reference)
@@ -82,7 +89,9 @@ struct InboundProcessor: Sendable {
                     case .statusQuery(let reference):
                         let language = session.language ?? deployment.defaultLanguage
                         let reply: Reply
-                        if let reference, let report = try tx.report(reference: reference), report.submission.phone == phone {
+                        if let reference, let report = try tx.report(deployment: deployment.id, reference: reference),
+                            report.submission.phone == phone
+                        {
                             reply = Engine.status(report.status, reference: reference, to: phone, language: language, deployment)
                         } else {
                             reply = Engine.unknownReference(reference ?? "", to: phone, language: language, deployment)
@@ -118,7 +127,10 @@ struct InboundProcessor: Sendable {
             for id in inserted { try tx.setAnswer(stored, forInbound: id) }
             return Outcome(answer: answer, duplicate: duplicates > 0 && inserted.isEmpty, processed: inserted.count)
         }
-        if outcome.processed > 0 { outboxSignal.notify() }
+        if outcome.processed > 0 {
+            outboxSignal.notify()
+            if forwarded { submissionSignal?.notify() }
+        }
         metrics.inbound(gateway: gatewayID, count: outcome.processed, duplicates: outcome.duplicate ? inbound.count : 0)
         return outcome
     }

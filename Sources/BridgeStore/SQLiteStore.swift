@@ -126,6 +126,46 @@ public final class SQLiteStore: Store {
                 CREATE INDEX outbox_part_provider ON outbox_part (provider_message_id);
                 """)
         }
+        migrator.registerMigration("v3: reports keyed by deployment, platform tracking, submissions on their way") { db in
+            try db.execute(sql: """
+                CREATE TABLE report_v3 (
+                    reference TEXT NOT NULL,
+                    deployment TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    gateway TEXT NOT NULL,
+                    submission BLOB NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at DOUBLE NOT NULL,
+                    updated_at DOUBLE NOT NULL,
+                    platform TEXT NOT NULL DEFAULT 'local',
+                    platform_updated TEXT,
+                    platform_state TEXT,
+                    PRIMARY KEY (deployment, reference)
+                );
+                INSERT INTO report_v3 (reference, deployment, phone, gateway, submission, status, created_at, updated_at)
+                    SELECT reference, deployment, phone, gateway, submission, status, created_at, updated_at FROM report;
+                DROP TABLE report;
+                ALTER TABLE report_v3 RENAME TO report;
+                CREATE INDEX report_reference ON report (reference);
+                CREATE TABLE submission (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    deployment TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    gateway TEXT NOT NULL,
+                    submission BLOB NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DOUBLE NOT NULL,
+                    posted_at DOUBLE,
+                    pending_notice_sent INTEGER NOT NULL DEFAULT 0,
+                    platform_id TEXT,
+                    last_error TEXT,
+                    created_at DOUBLE NOT NULL,
+                    updated_at DOUBLE NOT NULL
+                );
+                CREATE INDEX submission_due ON submission (state, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }

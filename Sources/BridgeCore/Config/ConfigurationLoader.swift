@@ -83,7 +83,7 @@ public struct ConfigurationLoader {
         let what = "a deployment"
         root.checkKeys(
             ["id", "name", "country_codes", "region", "default_language", "languages", "dialog", "categories", "landmarks",
-             "gsm_fallback_spelling", "center", "fixmystreet_categories", "gateways"], in: what, &diagnostics)
+             "gsm_fallback_spelling", "center", "fixmystreet_categories", "platform", "gateways"], in: what, &diagnostics)
         let id = root.requiredString("id", in: what, &diagnostics)
         let region = root.requiredString("region", in: what, &diagnostics)
         let defaultLanguage = root.requiredString("default_language", in: what, &diagnostics).map { LanguageTag($0) }
@@ -192,6 +192,7 @@ public struct ConfigurationLoader {
         let name = root.optionalString("name", in: what, &diagnostics) ?? id ?? ""
 
         let gateways = root["gateways"].map { parseGateways($0, deployment: id ?? "", file: file.path) } ?? []
+        let platform = root["platform"].flatMap { parsePlatform($0, deployment: id ?? "", categories: categories, file: file.path) }
         guard let id, let region, let defaultLanguage, let dialog, let categories, let landmarks, let center,
             !countryCodes.isEmpty
         else { return nil }
@@ -200,6 +201,7 @@ public struct ConfigurationLoader {
             languages: languages, dialog: dialog, categories: categories, landmarks: landmarks, gsmFallbackSpelling: gsmFallback,
             center: center, fixmystreetCategories: fixmystreet)
         deployment.gateways = gateways
+        deployment.platform = platform ?? PlatformDefinition(type: .local, file: file.path, line: root.line)
         return deployment
     }
 

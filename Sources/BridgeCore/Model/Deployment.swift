@@ -21,6 +21,8 @@ public struct Deployment: Sendable {
     public var fixmystreetCategories: [String: String]
     /// The gateways residents of this city write through.
     public var gateways: [GatewayDefinition] = []
+    /// Where reports go; the local platform unless the deployment file has a `platform:` section.
+    public var platform = PlatformDefinition(type: .local)
     /// Matchers built once per load: every message uses them.
     public let matching: DeploymentMatching
 
