@@ -90,13 +90,18 @@ public struct BridgeApplication: Sendable {
                         clock: clock)
     }
 
-    /// The HTTP server with the outbox sender beside it, and the report forwarder when a deployment files on a remote
+    /// Texts residents when their reports change state on the remote platform.
+    public func statusPoller(interval: TimeInterval? = nil) -> StatusPoller {
+        StatusPoller(store: store, platforms: platforms, outboxSignal: signal, logger: logger, interval: interval, clock: clock)
+    }
+
+    /// The HTTP server with the outbox sender beside it, and the report forwarder and status poller when a deployment files on a remote
     /// platform; all stop gracefully on SIGTERM/SIGINT.
     public func application(host: String, port: Int, httpClient: HTTPClient, policy: RetryPolicy = RetryPolicy()) -> some ApplicationProtocol {
         var app = Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "smsbridge"),
                               logger: logger)
         app.addServices(outboxSender(httpClient: httpClient, policy: policy))
-        if !platforms.isEmpty { app.addServices(reportForwarder()) }
+        if !platforms.isEmpty { app.addServices(reportForwarder(), statusPoller()) }
         return app
     }
 }
