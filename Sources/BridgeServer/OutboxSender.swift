@@ -56,10 +56,14 @@ public struct OutboxSender: Service {
         self.clock = clock
     }
 
+    /// A graceful shutdown stops the sender between attempts: the attempt in flight (at most `requestTimeout`) is
+    /// finished and recorded, since a message the provider took but the outbox still shows queued is sent again by
+    /// the next process. Cancellation still stops it at once.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
+        let signal = self.signal
+        await withGracefulShutdownHandler {
             var nextSlot: [String: Date] = [:]
-            while !Task.isCancelled {
+            while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 do {
                     let sent = try await sendDue(nextSlot: &nextSlot)
                     if sent == 0 {
@@ -82,6 +86,8 @@ public struct OutboxSender: Service {
                     try? await Task.sleep(for: .seconds(1))
                 }
             }
+        } onGracefulShutdown: {
+            signal.notify()
         }
     }
 
@@ -92,7 +98,7 @@ public struct OutboxSender: Service {
         var attempts = 0
         var blockedPhones = Set<String>()
         for item in due {
-            if Task.isCancelled { break }
+            if Task.isCancelled || Task.isShuttingDownGracefully { break }
             // A resident's messages go out in order: a message waits while an earlier one to the same number waits.
             if blockedPhones.contains(item.phone) { continue }
             guard let gateway = gateways[item.gateway] else {
