@@ -1,7 +1,10 @@
+import AsyncHTTPClient
 import BridgeCore
 import BridgeServer
 import BridgeStore
 import Foundation
+import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// The outbox sender against the double: backoff with jitter, Retry-After, the attempt limit, timeouts and
@@ -260,6 +263,45 @@ import Testing
             let sent = try await bridge.double.waitForSent(to: resident.phone, count: 2)
             #expect(sent[1].text.contains("START"))
             #expect(await bridge.double.sent(to: resident.phone).count == 2)
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// A graceful shutdown (a deploy) lets the attempt in flight finish and be recorded: cancelling it after the
+    /// provider took the message would leave the row queued, and the next process would send it again.
+    @Test func gracefulShutdownLetsTheAttemptInFlightFinish() async throws {
+        try await ProviderDouble.with { double in
+            let store = try SQLiteStore(path: Harness.temporaryStorePath())
+            let application = try BridgeApplication(configuration: Deployments.configuration(doublePort: double.port), store: store,
+                                                    environment: Deployments.environment, logger: Harness.logger)
+            let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+            let gate = Gate()
+            await double.script(.generic, .held(gate, then: .success))
+            let now = Date()
+            let item = OutboxItem(gateway: "ks-generic", deployment: "prishtina", phone: "+38344123456", text: "Përshëndetje",
+                                  nextAttemptAt: now, createdAt: now)
+            try await store.write { try $0.enqueue(item) }
+            let group = ServiceGroup(configuration: .init(services: [application.outboxSender(httpClient: httpClient, policy: Harness.fastRetries)],
+                                                          logger: Harness.logger))
+            let stopped = Mutex(false)
+            let running = Task {
+                defer { stopped.withLock { $0 = true } }
+                try await group.run()
+            }
+            try await double.waitForSent(to: item.phone, count: 1)
+            await group.triggerGracefulShutdown()
+            // Give a sender that abandons its attempt half a second to show it; one that waits is still running.
+            let deadline = ContinuousClock.now + .milliseconds(500)
+            while !stopped.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(stopped.withLock { $0 } == false, "the sender stopped with its attempt still in flight")
+            gate.open()
+            try await running.value
+            let row = try await store.read { try $0.outbox(id: item.id) }
+            #expect(row?.status == .sent)
+            #expect(row?.attempts == 1)
+            #expect(await double.sent(to: item.phone).count == 1)
+            try await httpClient.shutdown()
         }
     }
 

@@ -39,15 +39,17 @@ enum Harness {
     }
 
     /// The bridge on `storePath` (a new `SQLiteStore` each time, as after a restart), or on `store`.
-    static func withBridge(double: ProviderDouble, storePath: String = temporaryStorePath(), store: (any Store)? = nil,
-                           policy: RetryPolicy = fastRetries, edit: @escaping @Sendable (inout GatewayDefinition) -> Void = { _ in },
-                           _ body: @escaping @Sendable (Bridge) async throws -> Void) async throws {
+    @discardableResult
+    static func withBridge<T: Sendable>(double: ProviderDouble, storePath: String = temporaryStorePath(), store: (any Store)? = nil,
+                                        policy: RetryPolicy = fastRetries, edit: @escaping @Sendable (inout GatewayDefinition) -> Void = { _ in },
+                                        _ body: @escaping @Sendable (Bridge) async throws -> T) async throws -> T {
         let configuration = Deployments.configuration(doublePort: double.port, edit: edit)
         let store = try store ?? SQLiteStore(path: storePath)
         let application = try BridgeApplication(configuration: configuration, store: store, environment: Deployments.environment, logger: logger)
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let result: T
         do {
-            try await application.application(host: "127.0.0.1", port: 0, httpClient: httpClient, policy: policy).test(.live) { client in
+            result = try await application.application(host: "127.0.0.1", port: 0, httpClient: httpClient, policy: policy).test(.live) { client in
                 try await body(Bridge(client: client, double: double, application: application))
             }
         } catch {
@@ -55,6 +57,7 @@ enum Harness {
             throw error
         }
         try await httpClient.shutdown()
+        return result
     }
 
     /// Polls `probe` until it returns a value; records an issue and throws at the deadline. Polling, never sleeping
