@@ -160,6 +160,22 @@ import Testing
         }
     }
 
+    /// §6.e: a type-16 report whose `%A` carries a transient SMPP status (0x00000058 ESME_RTHROTTLED, 0x00000014
+    /// queue full) means the SMSC refused for now, and the message should be sent again. The adapter marks such a
+    /// report `retryable`, but the server fails the message for good.
+    @Test func throttledSMSCRejectShouldBeResent() async throws {
+        try await Harness.run { bridge in
+            let resident = Self.moroccan(bridge)
+            let (sent, id) = try await resident.sayAndWaitForSend()
+            try await bridge.waitForItem(id, "sent") { $0.status == .sent }
+            #expect(try await resident.report(sent, type: 16, answer: "NACK/0x00000058/Throttling error").status == 200)
+            let item = try #require(try await bridge.outboxItem(id))
+            withKnownIssue("InboundProcessor.apply ignores DeliveryReport.retryable: a throttled SMSC reject fails the message for good") {
+                #expect(item.status != .failed)
+            }
+        }
+    }
+
     @Test func unknownReportTypeIsIgnoredWith200() async throws {
         try await Harness.run { bridge in
             let resident = Self.moroccan(bridge)

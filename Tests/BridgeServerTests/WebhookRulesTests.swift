@@ -198,6 +198,36 @@ enum Entry: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
+    /// A report can only move a message of the gateway it came through: a Kannel token cannot touch a Twilio message.
+    @Test func aReportThroughAnotherGatewayChangesNothing() async throws {
+        try await Harness.run { bridge in
+            let resident = TwilioResident(bridge: bridge)
+            let (_, id) = try await resident.sayAndWaitForSend()
+            try await bridge.waitForItem(id, "sent") { $0.status == .sent }
+            let answer = try await bridge.get("/gateways/ma-kannel/status?token=\(Secrets.maKannelPathToken)&m=\(id)&status=2&answer=x")
+            #expect(answer.status == 200)
+            #expect(try await bridge.outboxItem(id)?.status == .sent)
+        }
+    }
+
+    @Test func metricsCountMessagesDuplicatesAndRejections() async throws {
+        try await Harness.run { bridge in
+            let resident = TwilioResident(bridge: bridge)
+            let sid = TwilioResident.newSID()
+            #expect(try await resident.inbound("Përshëndetje", sid: sid).status == 200)
+            #expect(try await resident.inbound("Përshëndetje", sid: sid).status == 200)
+            #expect(try await resident.post("/gateways/ks-twilio/sms", resident.fields("x", sid: "SM1"), token: "guess").status == 403)
+            try await bridge.waitForOutbox(resident.phone, count: 1)
+            let metrics = try await bridge.get("/metrics")
+            #expect(metrics.status == 200)
+            for line in [#"smsbridge_inbound_messages_total{gateway="ks-twilio"} 1"#, #"smsbridge_inbound_duplicates_total{gateway="ks-twilio"} 1"#] {
+                #expect(metrics.body.contains(line), "\(line) in\n\(metrics.body)")
+            }
+            #expect(metrics.body.contains("smsbridge_webhook_rejections_total"))
+            #expect(metrics.body.contains("smsbridge_outbox_attempts_total"))
+        }
+    }
+
     /// The answer is given only after the commit: when the store cannot write, the gateway gets 503 (and retries),
     /// and the retry is processed exactly once.
     @Test func storeOutageIs503AndTheRetryIsProcessedOnce() async throws {
