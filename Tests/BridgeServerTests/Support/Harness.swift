@@ -41,7 +41,8 @@ enum Harness {
     /// The bridge on `storePath` (a new `SQLiteStore` each time, as after a restart), or on `store`.
     @discardableResult
     static func withBridge<T: Sendable>(double: ProviderDouble, storePath: String = temporaryStorePath(), store: (any Store)? = nil,
-                                        policy: RetryPolicy = fastRetries, edit: @escaping @Sendable (inout GatewayDefinition) -> Void = { _ in },
+                                        policy: RetryPolicy = fastRetries, logger: Logger = Harness.logger,
+                                        edit: @escaping @Sendable (inout GatewayDefinition) -> Void = { _ in },
                                         _ body: @escaping @Sendable (Bridge) async throws -> T) async throws -> T {
         let configuration = Deployments.configuration(doublePort: double.port, edit: edit)
         let store = try store ?? SQLiteStore(path: storePath)
