@@ -65,7 +65,6 @@ import Testing
 
     @Test func aRotatedSecretIsAcceptedAlongsideTheOldOne() async throws {
         try await Harness.run { bridge in
-            let resident = GenericResident(bridge: bridge)
             let body = Array(#"{"id":"x2","from":"+38344123456","to":"1818","text":"Përshëndetje"}"#.utf8)
             let stamp = Stamp.unix()
             let both = Signing.generic(secret: "the-old-secret", timestamp: stamp, body: body) + ","
