@@ -146,6 +146,17 @@ import Testing
         try adapter.verify(request, route: .sms)
     }
 
+    @Test func aWebhookRuleWeWereNotGivenAKeyForIsRefusedNotAnError() {
+        // Anyone can add the settings header; without webhook_shared_key it must be a 403, never a 500.
+        let request = Fixture.post(
+            "/gateways/gw1/sms", form: Self.inbound("Test"),
+            headers: [
+                GatewayField("X-Twilio-Signature", Data("forged".utf8).base64EncodedString()),
+                GatewayField("X-Twilio-Webhooks-Signature-Settings", "key=KS123,algorithm=HMAC_SHA256"),
+            ])
+        #expect(Harness.errorKind { try Self.adapter.verify(request, route: .sms) } == .forbidden)
+    }
+
     // MARK: Send
 
     @Test func sendRequestShape() throws {

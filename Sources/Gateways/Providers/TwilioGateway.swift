@@ -36,7 +36,11 @@ public struct TwilioGateway: GatewayAdapter {
                 throw .forbidden("unsupported signature algorithm in X-Twilio-Webhooks-Signature-Settings")
             }
             useSHA256 = true
-            key = try settings.requiredSecret("webhook_shared_key")
+            // A request claiming a Webhook Rule we were not configured for cannot be verified: refuse it (403), not 500.
+            guard let shared = settings.secret("webhook_shared_key") else {
+                throw .forbidden("signed with a Webhook Rule, but this gateway has no webhook_shared_key")
+            }
+            key = shared
         } else {
             useSHA256 = false
             key = try settings.requiredSecret("auth_token")
