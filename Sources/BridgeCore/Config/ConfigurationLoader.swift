@@ -36,7 +36,8 @@ public struct ConfigurationLoader {
     mutating func loadMain(_ path: String) -> BridgeConfiguration? {
         let file = YAMLFile.load(path, into: &diagnostics)
         guard let root = file.root else { return nil }
-        root.checkKeys(["deployments"], in: "the bridge configuration", &diagnostics)
+        root.checkKeys(["deployments", "server"], in: "the bridge configuration", &diagnostics)
+        let server = parseServer(root["server"], file: file.path)
         guard let list = root["deployments"]?.sequence, !list.isEmpty else {
             diagnostics.report(file.path, root.line, "'deployments' must list at least one deployment file")
             return nil
@@ -55,7 +56,14 @@ public struct ConfigurationLoader {
                 }
             }
         }
-        return deployments.isEmpty ? nil : BridgeConfiguration(file: file.path, deployments: deployments)
+        var seenGateways: [String: String] = [:]
+        for gateway in deployments.flatMap(\.gateways) {
+            if let other = seenGateways[gateway.id] {
+                diagnostics.report(gateway.file, gateway.line, "gateway id '\(gateway.id)' is also used in \(other): gateway ids must be unique (they are URL paths)")
+            }
+            seenGateways[gateway.id] = gateway.file
+        }
+        return deployments.isEmpty ? nil : BridgeConfiguration(file: file.path, deployments: deployments, server: server)
     }
 
     private func resolve(_ relative: String, from file: String) -> String {
@@ -75,7 +83,7 @@ public struct ConfigurationLoader {
         let what = "a deployment"
         root.checkKeys(
             ["id", "name", "country_codes", "region", "default_language", "languages", "dialog", "categories", "landmarks",
-             "gsm_fallback_spelling", "center", "fixmystreet_categories"], in: what, &diagnostics)
+             "gsm_fallback_spelling", "center", "fixmystreet_categories", "platform", "gateways"], in: what, &diagnostics)
         let id = root.requiredString("id", in: what, &diagnostics)
         let region = root.requiredString("region", in: what, &diagnostics)
         let defaultLanguage = root.requiredString("default_language", in: what, &diagnostics).map { LanguageTag($0) }
@@ -127,7 +135,9 @@ public struct ConfigurationLoader {
         if let landmarks {
             for landmark in landmarks {
                 for language in languages where landmark.names[language] == nil {
-                    diagnostics.report(file.path, root.keyLine("landmarks"), "landmark '\(landmark.id)' has no name in '\(language)'")
+                    let landmarksFile = root["landmarks"]?.string.map { YAMLFile.displayPath(resolve($0, from: path)) } ?? file.path
+                    let line = landmarkLines[landmarksFile + "#" + landmark.id] ?? root.keyLine("landmarks")
+                    diagnostics.report(landmarksFile, line, "landmark '\(landmark.id)' has no name in '\(language)', which \(file.path) offers")
                 }
             }
         }
@@ -181,13 +191,18 @@ public struct ConfigurationLoader {
         let gsmFallback = root.optionalBool("gsm_fallback_spelling", in: what, &diagnostics) ?? false
         let name = root.optionalString("name", in: what, &diagnostics) ?? id ?? ""
 
+        let gateways = root["gateways"].map { parseGateways($0, deployment: id ?? "", file: file.path) } ?? []
+        let platform = root["platform"].flatMap { parsePlatform($0, deployment: id ?? "", categories: categories, file: file.path) }
         guard let id, let region, let defaultLanguage, let dialog, let categories, let landmarks, let center,
             !countryCodes.isEmpty
         else { return nil }
-        return Deployment(
+        var deployment = Deployment(
             id: id, name: name, file: file.path, countryCodes: countryCodes, region: region, defaultLanguage: defaultLanguage,
             languages: languages, dialog: dialog, categories: categories, landmarks: landmarks, gsmFallbackSpelling: gsmFallback,
             center: center, fixmystreetCategories: fixmystreet)
+        deployment.gateways = gateways
+        deployment.platform = platform ?? PlatformDefinition(type: .local, file: file.path, line: root.line)
+        return deployment
     }
 
     /// A landmark farther than this from its city's centre is almost certainly a typo or swapped coordinates.

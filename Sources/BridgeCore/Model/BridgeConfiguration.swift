@@ -2,11 +2,16 @@
 public struct BridgeConfiguration: Sendable {
     public var file: String
     public var deployments: [Deployment]
+    public var server: ServerSettings
 
-    public init(file: String, deployments: [Deployment]) {
+    public init(file: String, deployments: [Deployment], server: ServerSettings = ServerSettings()) {
         self.file = file
         self.deployments = deployments
+        self.server = server
     }
+
+    public var gateways: [GatewayDefinition] { deployments.flatMap(\.gateways) }
+    public func gateway(id: String) -> GatewayDefinition? { gateways.first { $0.id == id } }
 
     public func deployment(id: String) -> Deployment? { deployments.first { $0.id == id } }
 

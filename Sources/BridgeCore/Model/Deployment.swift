@@ -19,6 +19,10 @@ public struct Deployment: Sendable {
     public var center: Coordinate
     /// This city's FixMyStreet category names, overriding `Category.fixmystreet`.
     public var fixmystreetCategories: [String: String]
+    /// The gateways residents of this city write through.
+    public var gateways: [GatewayDefinition] = []
+    /// Where reports go; the local platform unless the deployment file has a `platform:` section.
+    public var platform = PlatformDefinition(type: .local)
     /// Matchers built once per load: every message uses them.
     public let matching: DeploymentMatching
 

@@ -16,6 +16,12 @@ public enum TextID: String, Sendable, Codable, CaseIterable {
     case cancelled
     case thanks
     case referencePending = "reference_pending"
+    /// The platform refused the report: the place is outside every municipality it serves.
+    case outsideArea = "outside_area"
+    /// The platform refused the report for a reason only an operator can fix; nothing was filed.
+    case temporarilyUnavailable = "temporarily_unavailable"
+    /// The platform rejected the report itself.
+    case reportNotAccepted = "report_not_accepted"
     case statusUnknown = "status_unknown"
     case statusNone = "status_none"
     case statusOpen = "status_open"

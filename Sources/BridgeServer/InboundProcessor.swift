@@ -1,0 +1,185 @@
+import BridgeCore
+import BridgeStore
+import Crypto
+import Foundation
+import Gateways
+import Logging
+
+/// Turns a verified webhook into committed state and the gateway's answer, in one store transaction per request.
+///
+/// The order is the durability contract: dedupe, engine step, session, outbox, answer — all committed before the
+/// gateway hears anything, so a crash before the answer makes the gateway retry and the retry finds the first answer.
+struct InboundProcessor: Sendable {
+    let store: any Store
+    let logger: Logger
+    let metrics: BridgeMetrics
+    let outboxSignal: OutboxSignal
+    /// Deployments whose reports go to a remote platform: stored pending for the report forwarder instead of numbered here.
+    var forwardedDeployments: Set<String> = []
+    var submissionSignal: OutboxSignal?
+
+    /// What a request produced.
+    struct Outcome: Sendable {
+        var answer: GatewayResponse
+        var duplicate: Bool
+        var processed: Int
+    }
+
+    func process(_ inbound: [GatewayInbound], gateway: GatewayRuntime, now: Date) async throws -> Outcome {
+        let deployment = gateway.deployment
+        let adapter = gateway.adapter
+        let gatewayID = gateway.id
+        let logger = self.logger
+        let forwarded = forwardedDeployments.contains(deployment.id)
+        let outcome = try await store.write { tx -> Outcome in
+            var screens: [String] = []
+            var ends = false
+            var inserted: [Int64] = []
+            var firstDuplicateAnswer: StoredAnswer?
+            var duplicates = 0
+            for message in inbound {
+                guard case .e164(let phone) = PhoneNumber.normalize(message.from, defaultRegion: deployment.region) else {
+                    logger.notice("inbound from a sender we cannot answer", metadata: ["gateway": "\(gatewayID)", "from": "\(PhoneNumber.masked(message.from))"])
+                    continue
+                }
+                let providerID = Self.providerID(message)
+                if let existing = try tx.inbound(gateway: gatewayID, providerID: providerID) {
+                    duplicates += 1
+                    if firstDuplicateAnswer == nil { firstDuplicateAnswer = existing.answer }
+                    continue
+                }
+                var text = message.text
+                if message.channel == .ussd, let sessionID = message.ussdSessionID {
+                    let previous = try tx.ussdText(gateway: gatewayID, sessionID: sessionID)
+                    try tx.setUSSDText(message.text, gateway: gatewayID, sessionID: sessionID, at: now)
+                    switch USSDTextDiff.turn(previous: previous, current: message.text) {
+                    case .start: text = ""
+                    case .input(let input), .resynced(let input): text = input
+                    case .repeated: text = ""
+                    }
+                }
+                let record = InboundRecord(
+                    gateway: gatewayID, providerID: providerID, phone: phone, deployment: deployment.id, text: message.text,
+                    channel: message.channel == .ussd ? .ussd : .sms, receivedAt: message.receivedAt)
+                inserted.append(try tx.insertInbound(record))
+                if let concat = message.concat {
+                    guard let parts = try tx.addConcatPart(gateway: gatewayID, phone: phone, reference: concat.reference, total: concat.total,
+                                                           part: concat.part, text: message.text, at: now)
+                    else { continue }
+                    text = parts.joined()
+                }
+                let result = Engine.step(
+                    try tx.session(deployment: deployment.id, phone: phone),
+                    InboundMessage(from: phone, text: text, receivedAt: now, channel: record.channel), deployment, now: now)
+                var session = result.session
+                var extraSMS: [Reply] = []
+                var ussdOverride: Reply?
+                let optingOut = result.effects.contains(.optOut)
+                for effect in result.effects {
+                    switch effect {
+                    case .submitReport(let submission) where forwarded:
+                        // Durable now; the report forwarder files it and sends the acknowledgement with the platform's id.
+                        _ = try tx.insertSubmission(PendingSubmission(submission: submission, gateway: gatewayID, nextAttemptAt: now, createdAt: now))
+                    case .submitReport(let submission):
+                        let reference = try tx.nextLocalReference()
+                        try tx.insertReport(ReportRecord(reference: reference, submission: submission, status: .open, gateway: gatewayID,
+                                                         createdAt: now, updatedAt: now))
+                        session.references.append(reference)
+                        extraSMS.append(Engine.thanks(reference: reference, to: phone, language: submission.language, deployment))
+                    case .statusQuery(let reference):
+                        let language = session.language ?? deployment.defaultLanguage
+                        let reply: Reply
+                        if let reference, let report = try tx.report(deployment: deployment.id, reference: reference),
+                            report.submission.phone == phone
+                        {
+                            reply = Engine.status(report.status, reference: reference, to: phone, language: language, deployment)
+                        } else {
+                            reply = Engine.unknownReference(reference ?? "", to: phone, language: language, deployment)
+                        }
+                        if record.channel == .ussd { ussdOverride = reply } else { extraSMS.append(reply) }
+                    case .optOut:
+                        try tx.setOptedOut(true, deployment: deployment.id, phone: phone, at: now, raw: text)
+                    case .optIn:
+                        try tx.setOptedOut(false, deployment: deployment.id, phone: phone, at: now, raw: text)
+                    }
+                }
+                for reply in result.replies + extraSMS {
+                    if reply.channel == .ussd {
+                        screens.append(reply.text)
+                        ends = reply.endsSession
+                    } else {
+                        try tx.enqueue(OutboxItem(gateway: gatewayID, deployment: deployment.id, phone: phone, text: reply.text,
+                                                  nextAttemptAt: now, bypassesOptOut: optingOut, createdAt: now))
+                    }
+                }
+                if let ussdOverride {
+                    screens = [ussdOverride.text]
+                    ends = true
+                }
+                try tx.saveSession(session, at: now)
+            }
+            if inserted.isEmpty, let firstDuplicateAnswer {
+                return Outcome(answer: GatewayResponse(status: firstDuplicateAnswer.status, contentType: firstDuplicateAnswer.contentType,
+                                                       body: firstDuplicateAnswer.body), duplicate: true, processed: 0)
+            }
+            let answer = adapter.answer(for: inbound, replies: screens, endsSession: ends)
+            let stored = StoredAnswer(status: answer.status, contentType: answer.contentType, body: answer.body)
+            for id in inserted { try tx.setAnswer(stored, forInbound: id) }
+            return Outcome(answer: answer, duplicate: duplicates > 0 && inserted.isEmpty, processed: inserted.count)
+        }
+        if outcome.processed > 0 {
+            outboxSignal.notify()
+            if forwarded { submissionSignal?.notify() }
+        }
+        metrics.inbound(gateway: gatewayID, count: outcome.processed, duplicates: outcome.duplicate ? inbound.count : 0)
+        return outcome
+    }
+
+    /// The dedupe key: the provider's id when it gives one; USSD turns are (session, cumulative text);
+    /// id-less messages a content fingerprint.
+    static func providerID(_ message: GatewayInbound) -> String {
+        if message.channel == .ussd, let session = message.ussdSessionID {
+            return "ussd:" + session + ":" + message.text
+        }
+        if let id = message.providerMessageID, !id.isEmpty { return id }
+        let material = [message.from, message.to, message.text, String(Int(message.receivedAt.timeIntervalSince1970))].joined(separator: "\u{1F}")
+        return "sha256:" + SHA256.hash(data: Data(material.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Applies delivery reports; statuses never go backwards, and provider stop codes record an opt-out.
+    func apply(_ reports: [DeliveryReport], gateway: GatewayRuntime, now: Date) async throws -> Int {
+        let gatewayID = gateway.id
+        return try await store.write { tx -> Int in
+            var applied = 0
+            for report in reports {
+                var status: OutboxStatus = switch report.status {
+                case .queued: .queued
+                case .sent: .sent
+                case .delivered: .delivered
+                case .failed: .failed
+                }
+                var found: OutboxItem?
+                if let providerID = report.providerMessageID,
+                    let parts = try tx.updatePart(gateway: gatewayID, providerMessageID: providerID, status: status)
+                {
+                    // A message sent in parts is delivered when every part is, failed as soon as one part fails.
+                    found = try tx.outbox(id: parts.outboxID)
+                    status = parts.parts.contains(.failed) ? .failed : parts.parts.allSatisfy { $0 == .delivered } ? .delivered : .sent
+                }
+                found = try found ?? report.ourID.flatMap { try tx.outbox(id: $0) }
+                    ?? report.providerMessageID.flatMap { try tx.outbox(gateway: gatewayID, providerMessageID: $0) }
+                guard var item = found, item.gateway == gatewayID else { continue }
+                if report.optOut {
+                    try tx.setOptedOut(true, deployment: item.deployment, phone: item.phone, at: now, raw: "delivery report \(report.errorCode ?? "")")
+                }
+                guard !item.status.isFinal, status.rank > item.status.rank || status.isFinal else { continue }
+                item.status = status
+                item.lastError = report.errorCode.map { "delivery report: \($0)" } ?? item.lastError
+                item.updatedAt = now
+                try tx.updateOutbox(item)
+                applied += 1
+            }
+            return applied
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import AsyncHTTPClient
+import BridgeCore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Platform
+
+/// A deployment's remote platform (FixMyStreet or Open311) with its credentials resolved: what the forwarder and the poller use.
+///
+/// Deployments on the local platform have none: the store numbers their reports in the inbound transaction.
+public struct PlatformRuntime: Sendable {
+    public let definition: PlatformDefinition
+    public let platform: any ReportPlatform
+    public let deployment: Deployment
+
+    public init(definition: PlatformDefinition, platform: any ReportPlatform, deployment: Deployment) {
+        self.definition = definition
+        self.platform = platform
+        self.deployment = deployment
+    }
+
+    /// Builds the platform of every deployment that has a remote one; a missing variable is reported at its file and line.
+    /// `overrides` (deployment id → platform) replaces what the configuration would build: tests pass doubles here.
+    public static func resolve(_ configuration: BridgeConfiguration, environment: [String: String], httpClient: HTTPClient,
+                               overrides: [String: any ReportPlatform] = [:], logger: Logger)
+        -> (platforms: [String: PlatformRuntime], diagnostics: [Diagnostic])
+    {
+        var diagnostics = Diagnostics()
+        var platforms: [String: PlatformRuntime] = [:]
+        for deployment in configuration.deployments {
+            let definition = deployment.platform
+            if let platform = overrides[deployment.id] {
+                platforms[deployment.id] = PlatformRuntime(definition: definition, platform: platform, deployment: deployment)
+                continue
+            }
+            guard definition.type != .local else { continue }
+            var secrets: [String: String] = [:]
+            for (name, variable) in definition.secretVariables.sorted(by: { $0.key < $1.key }) {
+                if let value = environment[variable], !value.isEmpty {
+                    secrets[name] = value
+                } else {
+                    diagnostics.report(definition.file, definition.line,
+                        "platform of '\(deployment.id)': environment variable \(variable) (its \(name)) is not set")
+                }
+            }
+            guard let baseURL = definition.baseURL, definition.requiredSecrets.allSatisfy({ secrets[$0] != nil }) else { continue }
+            let platform: any ReportPlatform
+            switch definition.type {
+            case .local:
+                continue
+            case .fixmystreet:
+                platform = FixMyStreetPlatform(
+                    configuration: FixMyStreetConfiguration(
+                        baseURL: baseURL, credentials: FixMyStreetCredentials(email: secrets["email"] ?? "", password: secrets["password"] ?? ""),
+                        serviceTag: definition.serviceTag, jurisdictionID: definition.jurisdictionID ?? "smsbridge"),
+                    httpClient: httpClient, logger: logger)
+            case .open311:
+                platform = Open311Platform(
+                    configuration: Open311Configuration(baseURL: baseURL, apiKey: secrets["api_key"] ?? "", jurisdictionID: definition.jurisdictionID),
+                    httpClient: httpClient, logger: logger)
+            }
+            platforms[deployment.id] = PlatformRuntime(definition: definition, platform: platform, deployment: deployment)
+        }
+        return (platforms, diagnostics.sorted)
+    }
+}

@@ -1,0 +1,244 @@
+import BridgeCore
+import BridgeStore
+import Foundation
+import Logging
+import Platform
+import ServiceLifecycle
+
+/// How the report forwarder retries and when it reassures the resident.
+public struct ForwarderPolicy: Sendable {
+    public var initialDelay: TimeInterval
+    public var maximumDelay: TimeInterval
+    /// Overrides every deployment's `platform.pending_notice_after` (tests).
+    public var pendingNoticeAfter: TimeInterval?
+
+    public init(initialDelay: TimeInterval = 5, maximumDelay: TimeInterval = 600, pendingNoticeAfter: TimeInterval? = nil) {
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+        self.pendingNoticeAfter = pendingNoticeAfter
+    }
+
+    /// Exponential backoff with jitter in the upper half.
+    func delay(afterAttempts attempts: Int, random: Double) -> TimeInterval {
+        let exponential = min(maximumDelay, initialDelay * pow(2, Double(max(0, attempts - 1))))
+        return exponential * (0.5 + 0.5 * random)
+    }
+}
+
+/// Files the reports the inbound transaction stored as pending on the deployment's platform, exactly once, then queues
+/// the acknowledgement with the platform's id in the resident's language.
+///
+/// Runs outside the inbound transaction: a slow or absent platform never holds a conversation up. Resumable: a
+/// submission whose last attempt may have reached the platform is in state `posting`, and the platform is asked for it
+/// (``ReportPlatform/findExisting(_:context:around:)``) before anything is posted again, after a timeout or a crash alike.
+public struct ReportForwarder: Service {
+    let store: any Store
+    let platforms: [String: PlatformRuntime]
+    let policy: ForwarderPolicy
+    let signal: OutboxSignal
+    let outboxSignal: OutboxSignal
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    public init(store: any Store, platforms: [String: PlatformRuntime], policy: ForwarderPolicy = ForwarderPolicy(), signal: OutboxSignal,
+                outboxSignal: OutboxSignal, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.platforms = platforms
+        self.policy = policy
+        self.signal = signal
+        self.outboxSignal = outboxSignal
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let handled = try await forwardDue()
+                    if handled == 0 {
+                        let nextDue = try await store.read { try $0.nextSubmissionDue() }
+                        let wait = nextDue.map { max(0.01, min(1, $0.timeIntervalSince(clock()))) } ?? 1
+                        await signal.wait(timeout: .milliseconds(Int(wait * 1000)))
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("report forwarder pass failed; retrying", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+    }
+
+    /// One pass: every due submission, concurrently (one slow report does not hold up the others). Returns how many.
+    func forwardDue() async throws -> Int {
+        let now = clock()
+        let due = try await store.read { try $0.dueSubmissions(now: now, limit: 50) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for item in due {
+                group.addTask { try await forward(item) }
+            }
+            try await group.waitForAll()
+        }
+        return due.count
+    }
+
+    /// What one attempt came to.
+    enum Outcome: Sendable {
+        case submitted(id: String, adopted: Bool)
+        case retry(reason: String)
+        case failed(PlatformError)
+    }
+
+    func forward(_ item: PendingSubmission) async throws {
+        guard let id = item.id else { return }
+        guard let runtime = platforms[item.submission.deployment] else {
+            try await reschedule(id, reason: "deployment '\(item.submission.deployment)' has no remote platform configured")
+            return
+        }
+        let context = SubmissionContext(deployment: runtime.deployment, submission: item.submission,
+                                        fallbackCategoryID: runtime.definition.fallbackCategoryID)
+        let noticeAfter = policy.pendingNoticeAfter ?? runtime.definition.pendingNoticeAfter
+        let outcome = try await withThrowingTaskGroup(of: Outcome?.self) { group -> Outcome in
+            group.addTask { try await attempt(item, platform: runtime.platform, context: context) }
+            if !item.pendingNoticeSent {
+                group.addTask {
+                    do { try await Task.sleep(for: .milliseconds(Int(noticeAfter * 1000))) } catch { return nil }
+                    try await queuePendingNotice(id, deployment: runtime.deployment)
+                    return nil
+                }
+            }
+            var result: Outcome = .retry(reason: "no answer")
+            while let next = try await group.next() {
+                if let next {
+                    result = next
+                    group.cancelAll()
+                }
+            }
+            return result
+        }
+        try await record(outcome, for: id, runtime: runtime)
+    }
+
+    /// Looks for an earlier attempt's report, else marks the submission `posting` (durably, before the request) and posts.
+    func attempt(_ item: PendingSubmission, platform: any ReportPlatform, context: SubmissionContext) async throws -> Outcome {
+        guard let id = item.id else { return .retry(reason: "unsaved submission") }
+        if item.state == .posting {
+            do {
+                if let found = try await platform.findExisting(item.submission, context: context, around: item.postedAt ?? item.createdAt),
+                    let foundID = found.id
+                {
+                    return .submitted(id: foundID, adopted: true)
+                }
+            } catch {
+                return error.isRetryable ? .retry(reason: "looking for an earlier attempt: \(error)") : .failed(error)
+            }
+        }
+        let now = clock()
+        try await store.write { tx in
+            guard var current = try tx.submission(id: id) else { return }
+            current.state = .posting
+            current.postedAt = now
+            current.attempts += 1
+            current.updatedAt = now
+            try tx.updateSubmission(current)
+        }
+        do {
+            let receipt = try await platform.submit(item.submission, context: context)
+            guard let reportID = receipt.id else { return .retry(reason: "accepted without an id yet (token \(receipt.token ?? "none"))") }
+            return .submitted(id: reportID, adopted: false)
+        } catch {
+            return error.isRetryable ? .retry(reason: "\(error)") : .failed(error)
+        }
+    }
+
+    /// "Received, the reference follows": once, when the platform is slow.
+    func queuePendingNotice(_ id: Int64, deployment: Deployment) async throws {
+        let now = clock()
+        let queued = try await store.write { tx -> Bool in
+            guard var current = try tx.submission(id: id), !current.pendingNoticeSent, current.state == .pending || current.state == .posting
+            else { return false }
+            current.pendingNoticeSent = true
+            current.updatedAt = now
+            try tx.updateSubmission(current)
+            let reply = Engine.referencePending(to: current.submission.phone, language: current.submission.language, deployment)
+            try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: current.submission.phone, text: reply.text,
+                                      nextAttemptAt: now, createdAt: now))
+            return true
+        }
+        if queued { outboxSignal.notify() }
+    }
+
+    func reschedule(_ id: Int64, reason: String) async throws {
+        let now = clock()
+        let delay = policy.maximumDelay
+        try await store.write { tx in
+            guard var current = try tx.submission(id: id) else { return }
+            current.lastError = reason
+            current.nextAttemptAt = now.addingTimeInterval(delay)
+            current.updatedAt = now
+            try tx.updateSubmission(current)
+        }
+    }
+
+    func record(_ outcome: Outcome, for id: Int64, runtime: PlatformRuntime) async throws {
+        let now = clock()
+        let deployment = runtime.deployment
+        let platformName = runtime.definition.type.rawValue
+        let policy = self.policy
+        let random = Double.random(in: 0...1)
+        let queued = try await store.write { tx -> Bool in
+            guard var current = try tx.submission(id: id), current.state != .submitted, current.state != .failed else { return false }
+            let phone = current.submission.phone
+            let language = current.submission.language
+            current.updatedAt = now
+            switch outcome {
+            case .submitted(let reference, _):
+                if try tx.report(deployment: deployment.id, reference: reference) == nil {
+                    try tx.insertReport(
+                        ReportRecord(reference: reference, submission: current.submission, status: .open, gateway: current.gateway,
+                                     createdAt: current.createdAt, updatedAt: now),
+                        platform: platformName)
+                }
+                current.state = .submitted
+                current.platformID = reference
+                current.lastError = nil
+                try tx.updateSubmission(current)
+                if var session = try tx.session(deployment: deployment.id, phone: phone), !session.references.contains(reference) {
+                    session.references.append(reference)
+                    try tx.saveSession(session, at: now)
+                }
+                let thanks = Engine.thanks(reference: reference, to: phone, language: language, deployment)
+                try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: thanks.text,
+                                          nextAttemptAt: now, createdAt: now))
+                return true
+            case .retry(let reason):
+                current.lastError = reason
+                current.nextAttemptAt = now.addingTimeInterval(policy.delay(afterAttempts: max(1, current.attempts), random: random))
+                try tx.updateSubmission(current)
+                return false
+            case .failed(let error):
+                current.state = .failed
+                current.lastError = error.description
+                try tx.updateSubmission(current)
+                let message = error.residentMessage
+                if message == .referencePending, current.pendingNoticeSent { return false }
+                guard let textID = message.textID else { return false }
+                let reply = Engine.message(textID, [:], to: phone, language: language, deployment)
+                try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: reply.text,
+                                          nextAttemptAt: now, createdAt: now))
+                return true
+            }
+        }
+        switch outcome {
+        case .submitted(let reference, let adopted):
+            logger.info("report filed", metadata: ["deployment": "\(deployment.id)", "reference": "\(reference)", "found_again": "\(adopted)"])
+        case .retry(let reason):
+            logger.warning("report not filed yet, will retry", metadata: ["deployment": "\(deployment.id)", "reason": "\(reason)"])
+        case .failed(let error):
+            logger.error("report refused for good", metadata: ["deployment": "\(deployment.id)", "error": "\(error.operatorMessage)"])
+        }
+        if queued { outboxSignal.notify() }
+    }
+}

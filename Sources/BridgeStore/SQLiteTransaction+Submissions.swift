@@ -1,0 +1,98 @@
+import BridgeCore
+import Foundation
+import GRDB
+
+extension SQLiteTransaction: SubmissionStoreTransaction {
+    static func pendingSubmission(_ row: Row) throws -> PendingSubmission {
+        let data: Data = row["submission"]
+        return PendingSubmission(
+            id: row["id"], submission: try decoder.decode(ReportSubmission.self, from: data), gateway: row["gateway"],
+            state: SubmissionState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
+            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
+            postedAt: (row["posted_at"] as Double?).map(Date.init(timeIntervalSince1970:)), pendingNoticeSent: row["pending_notice_sent"],
+            platformID: row["platform_id"], lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+
+    func insertSubmission(_ submission: PendingSubmission) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO submission (deployment, phone, gateway, submission, state, attempts, next_attempt_at, posted_at,
+                                        pending_notice_sent, platform_id, last_error, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [submission.submission.deployment, submission.submission.phone, submission.gateway,
+                        try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
+                        submission.nextAttemptAt.timeIntervalSince1970, submission.postedAt?.timeIntervalSince1970,
+                        submission.pendingNoticeSent, submission.platformID, submission.lastError,
+                        submission.createdAt.timeIntervalSince1970, submission.updatedAt.timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    func submission(id: Int64) throws -> PendingSubmission? {
+        try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]).map(Self.pendingSubmission)
+    }
+
+    func dueSubmissions(now: Date, limit: Int) throws -> [PendingSubmission] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM submission WHERE state IN ('pending', 'posting') AND next_attempt_at <= ? ORDER BY id LIMIT ?
+            """, arguments: [now.timeIntervalSince1970, limit]).map(Self.pendingSubmission)
+    }
+
+    func nextSubmissionDue() throws -> Date? {
+        try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM submission WHERE state IN ('pending', 'posting')")
+            .map(Date.init(timeIntervalSince1970:))
+    }
+
+    func updateSubmission(_ submission: PendingSubmission) throws {
+        guard let id = submission.id else { return }
+        try db.execute(
+            sql: """
+                UPDATE submission SET state = ?, attempts = ?, next_attempt_at = ?, posted_at = ?, pending_notice_sent = ?, platform_id = ?,
+                    last_error = ?, updated_at = ? WHERE id = ?
+                """,
+            arguments: [submission.state.rawValue, submission.attempts, submission.nextAttemptAt.timeIntervalSince1970,
+                        submission.postedAt?.timeIntervalSince1970, submission.pendingNoticeSent, submission.platformID,
+                        submission.lastError, submission.updatedAt.timeIntervalSince1970, id])
+    }
+
+    func submissions() throws -> [PendingSubmission] {
+        try Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY id").map(Self.pendingSubmission)
+    }
+
+    func nextLocalReference() throws -> String {
+        let highest = try Int.fetchOne(db, sql: "SELECT MAX(CAST(reference AS INTEGER)) FROM report WHERE platform = 'local'") ?? 1000
+        return String(max(highest, 1000) + 1)
+    }
+
+    func insertReport(_ report: ReportRecord, platform: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO report (reference, deployment, phone, gateway, submission, status, created_at, updated_at, platform)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [report.reference, report.submission.deployment, report.submission.phone, report.gateway,
+                        try Self.encoder.encode(report.submission), report.status.rawValue, report.createdAt.timeIntervalSince1970,
+                        report.updatedAt.timeIntervalSince1970, platform])
+    }
+
+    func report(deployment: String, reference: String) throws -> ReportRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM report WHERE deployment = ? AND reference = ?", arguments: [deployment, reference])
+            .map(Self.report)
+    }
+
+    func trackedReports(deployment: String) throws -> [TrackedReport] {
+        try Row.fetchAll(db, sql: "SELECT * FROM report WHERE deployment = ? AND platform != 'local' ORDER BY created_at",
+                         arguments: [deployment])
+            .map { row in TrackedReport(record: try Self.report(row), platformUpdated: row["platform_updated"], platformState: row["platform_state"]) }
+    }
+
+    func updateTracking(deployment: String, reference: String, status: ReportStatus, platformUpdated: String?, platformState: String?,
+                        at: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE report SET status = ?, platform_updated = ?, platform_state = ?, updated_at = ? WHERE deployment = ? AND reference = ?
+                """,
+            arguments: [status.rawValue, platformUpdated, platformState, at.timeIntervalSince1970, deployment, reference])
+    }
+}

@@ -1,0 +1,250 @@
+import BridgeCore
+import Foundation
+import GRDB
+
+/// `StoreTransaction` on one GRDB connection inside a transaction.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }()
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+
+    // MARK: Inbound
+
+    func inbound(gateway: String, providerID: String) throws -> (record: InboundRecord, answer: StoredAnswer?)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inbound_message WHERE gateway = ? AND provider_id = ?",
+                                         arguments: [gateway, providerID]) else { return nil }
+        let record = InboundRecord(
+            id: row["id"], gateway: row["gateway"], providerID: row["provider_id"], phone: row["phone"], deployment: row["deployment"],
+            text: row["text"], channel: Channel(rawValue: row["channel"]) ?? .sms, receivedAt: Date(timeIntervalSince1970: row["received_at"]))
+        var answer: StoredAnswer?
+        if let status: Int = row["answer_status"] {
+            answer = StoredAnswer(status: status, contentType: row["answer_type"] ?? "text/plain", body: row["answer_body"] ?? "")
+        }
+        return (record, answer)
+    }
+
+    func insertInbound(_ record: InboundRecord) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO inbound_message (gateway, provider_id, phone, deployment, text, channel, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [record.gateway, record.providerID, record.phone, record.deployment, record.text, record.channel.rawValue,
+                        record.receivedAt.timeIntervalSince1970])
+        return db.lastInsertedRowID
+    }
+
+    func setAnswer(_ answer: StoredAnswer, forInbound id: Int64) throws {
+        try db.execute(sql: "UPDATE inbound_message SET answer_status = ?, answer_type = ?, answer_body = ? WHERE id = ?",
+                       arguments: [answer.status, answer.contentType, answer.body, id])
+    }
+
+    func inboundCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inbound_message") ?? 0
+    }
+
+    // MARK: Sessions
+
+    func session(deployment: String, phone: String) throws -> Session? {
+        guard let data = try Data.fetchOne(db, sql: "SELECT data FROM session WHERE deployment = ? AND phone = ?",
+                                           arguments: [deployment, phone]) else { return nil }
+        return try Self.decoder.decode(Session.self, from: data)
+    }
+
+    func saveSession(_ session: Session, at: Date) throws {
+        let data = try Self.encoder.encode(session)
+        try db.execute(
+            sql: """
+                INSERT INTO session (deployment, phone, data, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (deployment, phone) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
+                """,
+            arguments: [session.deployment, session.phone, data, at.timeIntervalSince1970])
+    }
+
+    func sessionCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session") ?? 0
+    }
+
+    // MARK: Outbox
+
+    func enqueue(_ item: OutboxItem) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (id, gateway, deployment, phone, text, status, attempts, next_attempt_at, provider_message_id,
+                                    last_error, bypass_opt_out, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [item.id, item.gateway, item.deployment, item.phone, item.text, item.status.rawValue, item.attempts,
+                        item.nextAttemptAt.timeIntervalSince1970, item.providerMessageID, item.lastError, item.bypassesOptOut,
+                        item.createdAt.timeIntervalSince1970, item.updatedAt.timeIntervalSince1970])
+    }
+
+    static func outboxItem(_ row: Row) -> OutboxItem {
+        OutboxItem(
+            id: row["id"], sequence: row["sequence"], gateway: row["gateway"], deployment: row["deployment"], phone: row["phone"],
+            text: row["text"], status: OutboxStatus(rawValue: row["status"]) ?? .queued, attempts: row["attempts"],
+            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), providerMessageID: row["provider_message_id"],
+            lastError: row["last_error"], bypassesOptOut: row["bypass_opt_out"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+
+    func outbox(id: String) throws -> OutboxItem? {
+        try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE id = ?", arguments: [id]).map(Self.outboxItem)
+    }
+
+    func outbox(gateway: String, providerMessageID: String) throws -> OutboxItem? {
+        try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE gateway = ? AND provider_message_id = ? ORDER BY sequence DESC LIMIT 1",
+                         arguments: [gateway, providerMessageID]).map(Self.outboxItem)
+    }
+
+    func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM outbox o WHERE status = 'queued' AND next_attempt_at <= ?
+              AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'queued' AND e.next_attempt_at > ? AND e.phone = o.phone
+                              AND e.sequence < o.sequence)
+            ORDER BY sequence LIMIT ?
+            """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, limit]).map(Self.outboxItem)
+    }
+
+    func nextDue() throws -> Date? {
+        try Double.fetchOne(db, sql: """
+            SELECT MIN(next_attempt_at) FROM outbox o WHERE status = 'queued'
+              AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'queued' AND e.phone = o.phone AND e.sequence < o.sequence)
+            """).map(Date.init(timeIntervalSince1970:))
+    }
+
+    func updateOutbox(_ item: OutboxItem) throws {
+        try db.execute(
+            sql: """
+                UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, provider_message_id = ?, last_error = ?, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [item.status.rawValue, item.attempts, item.nextAttemptAt.timeIntervalSince1970, item.providerMessageID,
+                        item.lastError, item.updatedAt.timeIntervalSince1970, item.id])
+    }
+
+    func outboxItems(phone: String?) throws -> [OutboxItem] {
+        if let phone {
+            return try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE phone = ? ORDER BY sequence", arguments: [phone]).map(Self.outboxItem)
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY sequence").map(Self.outboxItem)
+    }
+
+    func recordParts(_ providerIDs: [String], outboxID: String) throws {
+        for id in providerIDs {
+            try db.execute(sql: "INSERT OR IGNORE INTO outbox_part (outbox_id, provider_message_id, status) VALUES (?, ?, 'sent')",
+                           arguments: [outboxID, id])
+        }
+    }
+
+    func updatePart(gateway: String, providerMessageID: String, status: OutboxStatus) throws -> (outboxID: String, parts: [OutboxStatus])? {
+        guard let outboxID = try String.fetchOne(db, sql: """
+            SELECT p.outbox_id FROM outbox_part p JOIN outbox o ON o.id = p.outbox_id
+            WHERE p.provider_message_id = ? AND o.gateway = ?
+            """, arguments: [providerMessageID, gateway]) else { return nil }
+        let current = try String.fetchOne(db, sql: "SELECT status FROM outbox_part WHERE outbox_id = ? AND provider_message_id = ?",
+                                          arguments: [outboxID, providerMessageID]).flatMap(OutboxStatus.init(rawValue:)) ?? .sent
+        if !current.isFinal, status.rank >= current.rank {
+            try db.execute(sql: "UPDATE outbox_part SET status = ? WHERE outbox_id = ? AND provider_message_id = ?",
+                           arguments: [status.rawValue, outboxID, providerMessageID])
+        }
+        let parts = try String.fetchAll(db, sql: "SELECT status FROM outbox_part WHERE outbox_id = ?", arguments: [outboxID])
+            .compactMap(OutboxStatus.init(rawValue:))
+        return (outboxID, parts)
+    }
+
+    // MARK: Reports
+
+    func nextReference() throws -> String {
+        let highest = try Int.fetchOne(db, sql: "SELECT MAX(CAST(reference AS INTEGER)) FROM report") ?? 1000
+        return String(max(highest, 1000) + 1)
+    }
+
+    func insertReport(_ report: ReportRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO report (reference, deployment, phone, gateway, submission, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [report.reference, report.submission.deployment, report.submission.phone, report.gateway,
+                        try Self.encoder.encode(report.submission), report.status.rawValue, report.createdAt.timeIntervalSince1970,
+                        report.updatedAt.timeIntervalSince1970])
+    }
+
+    static func report(_ row: Row) throws -> ReportRecord {
+        let data: Data = row["submission"]
+        return ReportRecord(
+            reference: row["reference"], submission: try decoder.decode(ReportSubmission.self, from: data),
+            status: ReportStatus(rawValue: row["status"]) ?? .open, gateway: row["gateway"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+
+    func report(reference: String) throws -> ReportRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM report WHERE reference = ?", arguments: [reference]).map(Self.report)
+    }
+
+    func updateReport(_ report: ReportRecord) throws {
+        try db.execute(sql: "UPDATE report SET status = ?, updated_at = ? WHERE reference = ?",
+                       arguments: [report.status.rawValue, report.updatedAt.timeIntervalSince1970, report.reference])
+    }
+
+    func reports() throws -> [ReportRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM report ORDER BY CAST(reference AS INTEGER)").map(Self.report)
+    }
+
+    // MARK: Opt-outs
+
+    func setOptedOut(_ optedOut: Bool, deployment: String, phone: String, at: Date, raw: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO opt_out (deployment, phone, opted_out, changed_at, raw) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (deployment, phone) DO UPDATE SET opted_out = excluded.opted_out, changed_at = excluded.changed_at,
+                    raw = excluded.raw
+                """,
+            arguments: [deployment, phone, optedOut, at.timeIntervalSince1970, raw])
+    }
+
+    func isOptedOut(deployment: String, phone: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT opted_out FROM opt_out WHERE deployment = ? AND phone = ?", arguments: [deployment, phone]) ?? false
+    }
+
+    // MARK: Gateway state
+
+    func ussdText(gateway: String, sessionID: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT text FROM ussd_session WHERE gateway = ? AND session_id = ?", arguments: [gateway, sessionID])
+    }
+
+    func setUSSDText(_ text: String, gateway: String, sessionID: String, at: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO ussd_session (gateway, session_id, text, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (gateway, session_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at
+                """,
+            arguments: [gateway, sessionID, text, at.timeIntervalSince1970])
+    }
+
+    func addConcatPart(gateway: String, phone: String, reference: String, total: Int, part: Int, text: String, at: Date) throws -> [String]? {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO concat_part (gateway, phone, reference, total, part, text, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [gateway, phone, reference, total, part, text, at.timeIntervalSince1970])
+        let parts = try Row.fetchAll(db, sql: """
+            SELECT part, text FROM concat_part WHERE gateway = ? AND phone = ? AND reference = ? ORDER BY part
+            """, arguments: [gateway, phone, reference])
+        guard parts.count >= total else { return nil }
+        try db.execute(sql: "DELETE FROM concat_part WHERE gateway = ? AND phone = ? AND reference = ?",
+                       arguments: [gateway, phone, reference])
+        return parts.map { $0["text"] }
+    }
+}

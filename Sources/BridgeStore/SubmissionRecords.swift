@@ -1,0 +1,90 @@
+import BridgeCore
+import Foundation
+
+/// Where a report on its way to the platform is.
+public enum SubmissionState: String, Sendable, Codable, CaseIterable {
+    /// Stored by the inbound transaction; nothing sent yet.
+    case pending
+    /// An attempt was made whose outcome is unknown (timeout, crash, retryable error): look for the report before posting again.
+    case posting
+    /// The platform gave its id; the report is in `report` under that reference.
+    case submitted
+    /// The platform refused it for good; the resident was told.
+    case failed
+}
+
+/// A report the engine completed, waiting for (or done with) the platform: the durable queue of the report forwarder.
+public struct PendingSubmission: Sendable, Equatable {
+    public var id: Int64?
+    public var submission: ReportSubmission
+    /// The gateway the resident wrote through: the acknowledgement goes back through it.
+    public var gateway: String
+    public var state: SubmissionState
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    /// When the last attempt to post started: where `findExisting` looks.
+    public var postedAt: Date?
+    /// Whether "received, reference follows" was queued.
+    public var pendingNoticeSent: Bool
+    public var platformID: String?
+    public var lastError: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: Int64? = nil, submission: ReportSubmission, gateway: String, state: SubmissionState = .pending, attempts: Int = 0,
+                nextAttemptAt: Date, postedAt: Date? = nil, pendingNoticeSent: Bool = false, platformID: String? = nil,
+                lastError: String? = nil, createdAt: Date, updatedAt: Date? = nil) {
+        self.id = id
+        self.submission = submission
+        self.gateway = gateway
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.postedAt = postedAt
+        self.pendingNoticeSent = pendingNoticeSent
+        self.platformID = platformID
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt ?? createdAt
+    }
+}
+
+/// A report filed on a remote platform, with what the status poller last saw of it.
+public struct TrackedReport: Sendable, Equatable {
+    public var record: ReportRecord
+    /// The platform's `updated_datetime` exactly as last seen.
+    public var platformUpdated: String?
+    /// The platform's state name last seen (`in progress`).
+    public var platformState: String?
+
+    public init(record: ReportRecord, platformUpdated: String?, platformState: String?) {
+        self.record = record
+        self.platformUpdated = platformUpdated
+        self.platformState = platformState
+    }
+}
+
+/// What the report forwarder and the status poller do in a transaction.
+public protocol SubmissionStoreTransaction {
+    /// Stores a completed report for the forwarder; returns its id.
+    func insertSubmission(_ submission: PendingSubmission) throws -> Int64
+    func submission(id: Int64) throws -> PendingSubmission?
+    /// Pending and posting submissions due at `now`, oldest first.
+    func dueSubmissions(now: Date, limit: Int) throws -> [PendingSubmission]
+    /// When the next pending or posting submission becomes due.
+    func nextSubmissionDue() throws -> Date?
+    func updateSubmission(_ submission: PendingSubmission) throws
+    /// Every submission, oldest first.
+    func submissions() throws -> [PendingSubmission]
+
+    /// The next free reference of the local platform (numbers from 1001), counting local reports only.
+    func nextLocalReference() throws -> String
+    /// Stores a report the platform `platform` (`fixmystreet`, `open311`) numbered.
+    func insertReport(_ report: ReportRecord, platform: String) throws
+    func report(deployment: String, reference: String) throws -> ReportRecord?
+    /// The deployment's reports filed on a remote platform, oldest first.
+    func trackedReports(deployment: String) throws -> [TrackedReport]
+    /// Records what the poller saw: the platform's update time and state, and the status residents were told.
+    func updateTracking(deployment: String, reference: String, status: ReportStatus, platformUpdated: String?, platformState: String?,
+                        at: Date) throws
+}
