@@ -34,7 +34,7 @@ public struct RetryPolicy: Sendable {
 /// Sends queued SMS through their gateway's API at the gateway's rate, retrying what the provider says is retryable.
 ///
 /// Resumable: everything it knows is in the store, so a restart picks up exactly where it stopped.
-public struct OutboxSender: Service {
+public struct OutboxSender: Service, CustomStringConvertible {
     let store: any Store
     let gateways: [String: GatewayRuntime]
     let httpClient: HTTPClient
@@ -55,6 +55,10 @@ public struct OutboxSender: Service {
         self.logger = logger
         self.clock = clock
     }
+
+    /// ServiceLifecycle names services by `"\(service)"` and logs that name: without this it would reflect every
+    /// gateway, their secrets included, into the logs (and spend a second doing it at every start).
+    public var description: String { "OutboxSender" }
 
     /// A graceful shutdown stops the sender between attempts: the attempt in flight (at most `requestTimeout`) is
     /// finished and recorded, since a message the provider took but the outbox still shows queued is sent again by

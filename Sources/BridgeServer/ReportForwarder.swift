@@ -31,7 +31,10 @@ public struct ForwarderPolicy: Sendable {
 /// Runs outside the inbound transaction: a slow or absent platform never holds a conversation up. Resumable: a
 /// submission whose last attempt may have reached the platform is in state `posting`, and the platform is asked for it
 /// (``ReportPlatform/findExisting(_:context:around:)``) before anything is posted again, after a timeout or a crash alike.
-public struct ReportForwarder: Service {
+public struct ReportForwarder: Service, CustomStringConvertible {
+    /// ServiceLifecycle logs `"\(service)"`: a plain name keeps the platform credentials out of the logs.
+    public var description: String { "ReportForwarder" }
+
     let store: any Store
     let platforms: [String: PlatformRuntime]
     let policy: ForwarderPolicy

@@ -10,7 +10,10 @@ import ServiceLifecycle
 /// Each cycle: one batched list (`changes(since:until:)`) per deployment, then `state(of:)` for the reports whose
 /// `updated` value moved; the resident is texted only when the state residents are told changed. Closed reports are
 /// looked at every `closed_poll_every` cycles only, so a reopened one is still noticed.
-public struct StatusPoller: Service {
+public struct StatusPoller: Service, CustomStringConvertible {
+    /// ServiceLifecycle logs `"\(service)"`: a plain name keeps the platform credentials out of the logs.
+    public var description: String { "StatusPoller" }
+
     let store: any Store
     let platforms: [String: PlatformRuntime]
     let outboxSignal: OutboxSignal

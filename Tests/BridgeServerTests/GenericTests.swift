@@ -51,8 +51,8 @@ import Testing
             let attempts: [(String, WebhookAnswer)] = [
                 ("unsigned", try await bridge.post(uri, headers: [("Content-Type", "application/json")], body: body)),
                 ("wrong secret", try await resident.post(uri, body: body, secret: "guess")),
-                ("301 s old", try await resident.post(uri, body: body, timestamp: Date().addingTimeInterval(-301))),
-                ("301 s ahead", try await resident.post(uri, body: body, timestamp: Date().addingTimeInterval(301))),
+                ("6 minutes old", try await resident.post(uri, body: body, timestamp: Date().addingTimeInterval(-360))),
+                ("6 minutes ahead", try await resident.post(uri, body: body, timestamp: Date().addingTimeInterval(360))),
                 ("not v1", try await resident.post(uri, body: body, signature: "v0=" + Signing.sha256Hex(body))),
                 ("body changed", try await resident.post(
                     uri, body: Array(#"{"id":"x1","from":"+38344123456","to":"1818","text":"Tjetër"}"#.utf8),
@@ -65,7 +65,6 @@ import Testing
 
     @Test func aRotatedSecretIsAcceptedAlongsideTheOldOne() async throws {
         try await Harness.run { bridge in
-            let resident = GenericResident(bridge: bridge)
             let body = Array(#"{"id":"x2","from":"+38344123456","to":"1818","text":"Përshëndetje"}"#.utf8)
             let stamp = Stamp.unix()
             let both = Signing.generic(secret: "the-old-secret", timestamp: stamp, body: body) + ","

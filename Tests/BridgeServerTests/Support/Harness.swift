@@ -20,8 +20,13 @@ enum Harness {
         return logger
     }()
 
-    /// Generous: the machine has two cores and the suites run in parallel.
-    static let timeout: Duration = .seconds(20)
+    /// Generous: the machine has two cores, every test target runs in parallel, and a deadline only matters when a
+    /// test is failing anyway.
+    static let timeout: Duration = .seconds(60)
+
+    /// At most this many doubles and bridges run at once, so a full parallel `swift test` on two cores does not
+    /// starve the timing-sensitive tests (rate limit, backoff) of CPU.
+    static let limiter = Limiter(permits: 4)
 
     /// Fast backoff so retries happen within a test.
     static let fastRetries = RetryPolicy(initialDelay: 0.05, maximumDelay: 1, maximumAttempts: 5, requestTimeout: 5)
@@ -41,7 +46,8 @@ enum Harness {
     /// The bridge on `storePath` (a new `SQLiteStore` each time, as after a restart), or on `store`.
     @discardableResult
     static func withBridge<T: Sendable>(double: ProviderDouble, storePath: String = temporaryStorePath(), store: (any Store)? = nil,
-                                        policy: RetryPolicy = fastRetries, edit: @escaping @Sendable (inout GatewayDefinition) -> Void = { _ in },
+                                        policy: RetryPolicy = fastRetries, logger: Logger = Harness.logger,
+                                        edit: @escaping @Sendable (inout GatewayDefinition) -> Void = { _ in },
                                         _ body: @escaping @Sendable (Bridge) async throws -> T) async throws -> T {
         let configuration = Deployments.configuration(doublePort: double.port, edit: edit)
         let store = try store ?? SQLiteStore(path: storePath)
@@ -180,4 +186,29 @@ struct StoreSnapshot: Sendable, Equatable {
     var sessions: Int
     var outbox: [OutboxItem]
     var reports: Int
+}
+
+/// A counting semaphore for async code.
+actor Limiter {
+    private let permits: Int
+    private var inUse = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(permits: Int) { self.permits = permits }
+
+    func acquire() async {
+        if inUse < permits {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            inUse -= 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
 }

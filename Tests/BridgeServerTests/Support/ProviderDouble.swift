@@ -180,6 +180,18 @@ struct ProviderDouble: Sendable {
 
     /// Runs `body` with a double listening on 127.0.0.1 (port chosen by the system), then stops it.
     static func with<T: Sendable>(_ body: @Sendable (ProviderDouble) async throws -> T) async throws -> T {
+        await Harness.limiter.acquire()
+        do {
+            let result = try await run(body)
+            await Harness.limiter.release()
+            return result
+        } catch {
+            await Harness.limiter.release()
+            throw error
+        }
+    }
+
+    private static func run<T: Sendable>(_ body: @Sendable (ProviderDouble) async throws -> T) async throws -> T {
         let state = DoubleState()
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(

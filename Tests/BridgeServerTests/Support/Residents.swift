@@ -357,6 +357,7 @@ extension Resident {
 
     /// Says `text` and waits until the double received one more send request for this resident; returns that
     /// request and the id of the outbox row it belongs to.
+    @discardableResult
     func sayAndWaitForSend(_ text: String? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws
         -> (sent: RecordedRequest, id: String)
     {
