@@ -173,7 +173,7 @@ enum Deployments {
 
 /// The credentials the bridge is configured with and the double checks, as the providers would.
 enum Secrets {
-    static let twilioAccountSID = "AC3b7e0f1c2d4a5b6c7d8e9f0a1b2c3d4e"
+    static let twilioAccountSID = "ACtestaccountsid0000000000000000"
     static let twilioAuthToken = "twilio-auth-token-1f2e3d"
     static let vonageAPIKey = "a1b2c3d4"
     static let vonageAPISecret = "vonage-api-secret-9z8y"
