@@ -53,7 +53,7 @@ public struct BridgeApplication: Sendable {
         self.adminToken = token
     }
 
-    public func router() -> Router<BridgeRequestContext> {
+    public func router(policy: RetryPolicy = RetryPolicy()) -> Router<BridgeRequestContext> {
         let router = Router(context: BridgeRequestContext.self)
         let store = self.store
         let metrics = self.metrics
@@ -74,7 +74,7 @@ public struct BridgeApplication: Sendable {
                             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         let processor = InboundProcessor(store: store, logger: logger, metrics: metrics, outboxSignal: signal,
-                                         forwardedDeployments: Set(platforms.keys), submissionSignal: submissionSignal)
+                                         forwardedDeployments: Set(platforms.keys), submissionSignal: submissionSignal, retryPolicy: policy)
         WebhookController(gateways: gateways, processor: processor, metrics: metrics, logger: logger, clock: clock).register(on: router)
         return router
     }
@@ -98,7 +98,7 @@ public struct BridgeApplication: Sendable {
     /// The HTTP server with the outbox sender beside it, and the report forwarder and status poller when a deployment files on a remote
     /// platform; all stop gracefully on SIGTERM/SIGINT.
     public func application(host: String, port: Int, httpClient: HTTPClient, policy: RetryPolicy = RetryPolicy()) -> some ApplicationProtocol {
-        var app = Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "smsbridge"),
+        var app = Application(router: router(policy: policy), configuration: .init(address: .hostname(host, port: port), serverName: "smsbridge"),
                               logger: logger)
         app.addServices(outboxSender(httpClient: httpClient, policy: policy))
         if !platforms.isEmpty { app.addServices(reportForwarder(), statusPoller()) }

@@ -17,6 +17,8 @@ struct InboundProcessor: Sendable {
     /// Deployments whose reports go to a remote platform: stored pending for the report forwarder instead of numbered here.
     var forwardedDeployments: Set<String> = []
     var submissionSignal: OutboxSignal?
+    /// The outbox's retry policy: a delivery report saying a failure is temporary puts the message back in the queue.
+    var retryPolicy = RetryPolicy()
 
     /// What a request produced.
     struct Outcome: Sendable {
@@ -149,7 +151,7 @@ struct InboundProcessor: Sendable {
     /// Applies delivery reports; statuses never go backwards, and provider stop codes record an opt-out.
     func apply(_ reports: [DeliveryReport], gateway: GatewayRuntime, now: Date) async throws -> Int {
         let gatewayID = gateway.id
-        return try await store.write { tx -> Int in
+        let applied = try await store.write { tx -> Int in
             var applied = 0
             for report in reports {
                 var status: OutboxStatus = switch report.status {
@@ -172,6 +174,17 @@ struct InboundProcessor: Sendable {
                 if report.optOut {
                     try tx.setOptedOut(true, deployment: item.deployment, phone: item.phone, at: now, raw: "delivery report \(report.errorCode ?? "")")
                 }
+                if status == .failed, report.retryable, !item.status.isFinal, item.attempts < retryPolicy.maximumAttempts {
+                    // The SMSC or network refused for now (throttling, absent handset): resend with backoff, as for a send error.
+                    item.status = .queued
+                    item.nextAttemptAt = now.addingTimeInterval(
+                        retryPolicy.delay(afterAttempts: item.attempts, retryAfter: nil, random: Double.random(in: 0...1)))
+                    item.lastError = "delivery report: temporary failure \(report.errorCode ?? "")"
+                    item.updatedAt = now
+                    try tx.updateOutbox(item)
+                    applied += 1
+                    continue
+                }
                 guard !item.status.isFinal, status.rank > item.status.rank || status.isFinal else { continue }
                 item.status = status
                 item.lastError = report.errorCode.map { "delivery report: \($0)" } ?? item.lastError
@@ -181,5 +194,7 @@ struct InboundProcessor: Sendable {
             }
             return applied
         }
+        if applied > 0 { outboxSignal.notify() }
+        return applied
     }
 }

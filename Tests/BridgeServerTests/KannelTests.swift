@@ -169,10 +169,10 @@ import Testing
             let (sent, id) = try await resident.sayAndWaitForSend()
             try await bridge.waitForItem(id, "sent") { $0.status == .sent }
             #expect(try await resident.report(sent, type: 16, answer: "NACK/0x00000058/Throttling error").status == 200)
-            let item = try #require(try await bridge.outboxItem(id))
-            withKnownIssue("InboundProcessor.apply ignores DeliveryReport.retryable: a throttled SMSC reject fails the message for good") {
-                #expect(item.status != .failed)
-            }
+            // A temporary reject puts the message back in the queue; the sender tries again and it goes out.
+            let item = try await bridge.waitForItem(id, "resent") { $0.status == .sent && $0.attempts == 2 }
+            #expect(item.lastError == nil)
+            #expect(await bridge.double.sent(to: resident.phone).count == 2)
         }
     }
 
