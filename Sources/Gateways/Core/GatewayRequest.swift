@@ -1,3 +1,4 @@
+import BridgeCore
 import Foundation
 
 /// A webhook request as plain values, so adapters are tested without sockets.

@@ -1,6 +1,9 @@
-/// Any JSON document, decoded without a schema: provider payloads are loosely typed (Vonage
-/// POST-JSON sends every value as a string, Infobip sends ids as strings and codes as numbers).
-enum JSONValue: Sendable, Equatable, Codable {
+import Foundation
+
+/// Any JSON document, read without a schema and leniently: providers and platforms type their payloads loosely
+/// (Vonage sends every value as a string, Infobip ids as strings and codes as numbers, FixMyStreet coordinates as
+/// strings and Perl truthiness for flags). One type for the gateways and the platform clients.
+public enum JSONValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
     case integer(Int)
@@ -9,7 +12,7 @@ enum JSONValue: Sendable, Equatable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -28,7 +31,7 @@ enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -41,52 +44,77 @@ enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    subscript(key: String) -> JSONValue? {
+    /// The document in `bytes`, or nil when they are not JSON (an HTML error page served with 200, say).
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil
     }
 
-    var array: [JSONValue]? {
+    public var array: [JSONValue]? {
         if case .array(let array) = self { return array }
         return nil
     }
 
-    var object: [String: JSONValue]? {
+    public var object: [String: JSONValue]? {
         if case .object(let object) = self { return object }
         return nil
     }
 
-    /// Strings as they are; numbers and booleans spelled as JSON spells them.
-    var text: String? {
+    /// Strings as they are; numbers written the way an id is (`1234`, not `1234.0`); booleans as JSON spells them.
+    public var text: String? {
         switch self {
         case .string(let value): value
         case .integer(let value): String(value)
-        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case .number(let value): Int64(exactly: value).map { String($0) } ?? String(value)
         case .bool(let value): value ? "true" : "false"
         default: nil
         }
     }
 
     /// A non-empty `text`.
-    var nonEmptyText: String? {
+    public var nonEmptyText: String? {
         guard let text, !text.isEmpty else { return nil }
         return text
     }
 
-    var int: Int? {
+    /// A number, or a string holding one (`"42.662914"`).
+    public var double: Double? {
         switch self {
-        case .integer(let value): value
-        case .number(let value) where value == value.rounded() && abs(value) < 1e15: Int(value)
-        case .string(let value): Int(value)
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        case .string(let value): Double(value.trimmingCharacters(in: .whitespaces))
         default: nil
         }
     }
 
-    var bool: Bool? {
+    /// A whole number, or a string or number holding one.
+    public var int: Int? {
+        if case .integer(let value) = self { return value }
+        return double.flatMap { Int(exactly: $0) }
+    }
+
+    public var bool: Bool? {
         switch self {
         case .bool(let value): value
         case .string(let value): value == "true" ? true : value == "false" ? false : nil
         default: nil
+        }
+    }
+
+    /// Perl's idea of true: anything but `0`, `"0"`, `""`, `false`, `null`.
+    public var isTruthy: Bool {
+        switch self {
+        case .null: false
+        case .bool(let value): value
+        case .integer(let value): value != 0
+        case .number(let value): value != 0
+        case .string(let value): !value.isEmpty && value != "0"
+        case .array, .object: true
         }
     }
 }
