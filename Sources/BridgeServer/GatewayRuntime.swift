@@ -37,15 +37,9 @@ public struct GatewayRuntime: Sendable {
         for deployment in configuration.deployments {
             for definition in deployment.gateways {
                 guard let type = GatewayType(rawValue: definition.type) else { continue }
-                var secrets: [String: String] = [:]
-                for (name, variable) in definition.secretVariables.sorted(by: { $0.key < $1.key }) {
-                    if let value = environment[variable], !value.isEmpty {
-                        secrets[name] = value
-                    } else {
-                        diagnostics.report(definition.file, definition.line,
-                            "gateway '\(definition.id)': environment variable \(variable) (its \(name)) is not set")
-                    }
-                }
+                let secrets = SecretResolver.resolve(
+                    definition.secretVariables, environment: environment, owner: "gateway '\(definition.id)'", file: definition.file, line: definition.line,
+                    into: &diagnostics)
                 for name in requiredSecrets(type) where definition.secretVariables[name] == nil {
                     diagnostics.report(definition.file, definition.line,
                         "gateway '\(definition.id)' (\(type.rawValue)) needs secrets.\(name): the name of the environment variable that holds it")

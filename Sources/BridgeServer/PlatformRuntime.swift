@@ -35,15 +35,9 @@ public struct PlatformRuntime: Sendable {
                 continue
             }
             guard definition.type != .local else { continue }
-            var secrets: [String: String] = [:]
-            for (name, variable) in definition.secretVariables.sorted(by: { $0.key < $1.key }) {
-                if let value = environment[variable], !value.isEmpty {
-                    secrets[name] = value
-                } else {
-                    diagnostics.report(definition.file, definition.line,
-                        "platform of '\(deployment.id)': environment variable \(variable) (its \(name)) is not set")
-                }
-            }
+            let secrets = SecretResolver.resolve(
+                definition.secretVariables, environment: environment, owner: "platform of '\(deployment.id)'", file: definition.file, line: definition.line,
+                into: &diagnostics)
             guard let baseURL = definition.baseURL, definition.requiredSecrets.allSatisfy({ secrets[$0] != nil }) else { continue }
             let platform: any ReportPlatform
             switch definition.type {
