@@ -87,6 +87,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The load generator behind scripts/bench (issue 6): residents over loopback, a slow platform, seeding, resident costs.
+        .executableTarget(
+            name: "smsbridge-bench",
+            dependencies: [
+                "BridgeCore", "BridgeStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/LoadGenerator",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BridgeCoreTests",
             dependencies: ["BridgeCore"],

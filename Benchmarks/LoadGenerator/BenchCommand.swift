@@ -1,0 +1,265 @@
+import ArgumentParser
+import BridgeStore
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// `smsbridge-bench`: the load generator and reports behind `scripts/bench`. The script starts the servers; this tool
+/// drives them over loopback and writes key=value results that `summary` turns into the table and the closing line.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "smsbridge-bench",
+        abstract: "Benchmarks for smsbridge: pipeline and /healthz saturation, latency at fixed rates, RSS, USSD with a bad platform.",
+        subcommands: [Load.self, USSD.self, Seed.self, Cost.self, Summary.self])
+}
+
+/// Where the server under test listens and how to sign for it.
+struct Target: ParsableArguments {
+    @Option(help: "Server address.") var host = "127.0.0.1"
+    @Option(help: "Server port.") var port: Int
+    @Option(help: "The server's process id, for its RSS.") var pid: Int32
+    @Option(help: "Environment variable holding the generic gateway's signature_secret.") var secretEnv = "BENCH_SIGNATURE_SECRET"
+    @Option(help: "Environment variable holding the USSD gateway's path token.") var tokenEnv = "BENCH_USSD_TOKEN"
+    @Option(help: "key=value results file shared by the subcommands.") var results: String
+    @Flag(help: "A few seconds in all: checks that the benchmark works, measures nothing worth keeping.") var smoke = false
+
+    func factory() throws -> RequestFactory {
+        guard let secret = ProcessInfo.processInfo.environment[secretEnv], !secret.isEmpty else {
+            throw ValidationError("\(secretEnv) is not set: it must hold the bench gateway's signature secret")
+        }
+        var factory = RequestFactory(host: host, port: port, secret: secret)
+        factory.ussdToken = ProcessInfo.processInfo.environment[tokenEnv] ?? ""
+        return factory
+    }
+}
+
+func printPhase(_ result: PhaseResult, offered: Double? = nil) {
+    var line = "  \(result.name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(format(result.perSecond, 0).leftPad(7)) msg/s"
+    line += "  p50 \(format(result.percentile(0.5), 2).leftPad(7)) ms  p99 \(format(result.percentile(0.99), 2).leftPad(7)) ms"
+    line += "  max \(format(result.maxMillis, 2).leftPad(8)) ms  errors \(result.errors)"
+    if let offered { line += "  (offered \(Int(offered))/s)" }
+    if let error = result.firstError { line += "  first error: \(error)" }
+    print(line)
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+extension BenchCommand {
+    /// Checks 1–4: /healthz ceiling, pipeline saturation, latency at 100/500/1000 msg/s, RSS idle, loaded, at 100k sessions.
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Saturation, fixed-rate latency and RSS against a running server.")
+        @OptionGroup var target: Target
+        @Option(help: "The server's SQLite file, for seeding sessions.") var database: String
+        @Option(help: "Concurrent connections (residents in flight).") var connections = 64
+        @Option(help: "Seconds per saturation phase.") var duration = 10.0
+        @Option(help: "Seconds per fixed-rate phase.") var rateDuration = 8.0
+        @Option(help: "Sessions stored for the memory check.") var sessions = 100_000
+
+        func run() async throws {
+            let factory = try target.factory()
+            let smoke = target.smoke
+            let duration = smoke ? 0.5 : self.duration
+            let rateDuration = smoke ? 0.5 : self.rateDuration
+            let warmup = smoke ? 0.2 : 1.0
+            let connections = smoke ? 8 : self.connections
+            // One event-loop thread: the generator shares the 2 cores with the server and must stay small beside it.
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let runner = LoadRunner(group: group, host: target.host, port: target.port)
+            let results = Results(path: target.results)
+            var out: [(String, String)] = [("load_average_before", loadAverage())]
+
+            let idle = ProcessMemory.residentMB(pid: target.pid) ?? 0
+            out.append(("rss_idle_mb", format(idle)))
+            print("load average \(loadAverage()); server RSS idle \(format(idle)) MB")
+
+            let ceiling = try await runner.phase("ceiling: GET /healthz", kind: .health, factory: factory, connections: connections,
+                                                 block: 0, warmup: warmup, duration: duration)
+            printPhase(ceiling)
+            out += [("ceiling_msgs_per_s", format(ceiling.perSecond, 0)), ("ceiling_p99_ms", format(ceiling.percentile(0.99), 2))]
+
+            let sampler = RSSSampler(pid: target.pid)
+            let sampling = sampler.start()
+            let pipeline = try await runner.phase("pipeline: signed SMS conversations", kind: .sms, factory: factory,
+                                                  connections: connections, block: 1, warmup: warmup, duration: duration)
+            let loaded = sampler.stop()
+            await sampling.value
+            printPhase(pipeline)
+            print("  \(pipeline.conversations) conversations (reports) completed; server RSS under load \(format(loaded)) MB")
+            out += [("pipeline_msgs_per_s", format(pipeline.perSecond, 0)), ("pipeline_p50_ms", format(pipeline.percentile(0.5), 2)),
+                    ("pipeline_p99_ms", format(pipeline.percentile(0.99), 2)), ("pipeline_errors", String(pipeline.errors)),
+                    ("pipeline_conversations", String(pipeline.conversations)), ("rss_load_mb", format(loaded))]
+            guard pipeline.completed > 0, pipeline.errors == 0 else {
+                try results.append(out)
+                throw ValidationError("the pipeline phase failed: \(pipeline.firstError ?? "no request completed")")
+            }
+
+            for (offset, rate) in [100.0, 500.0, 1000.0].enumerated() {
+                let result = try await runner.phase("fixed rate \(Int(rate)) msg/s", kind: .sms, factory: factory,
+                                                    connections: connections, block: 2 + offset, warmup: warmup, duration: rateDuration,
+                                                    rate: rate)
+                printPhase(result, offered: rate)
+                let key = "rate_\(Int(rate))"
+                out += [("\(key)_msgs_per_s", format(result.perSecond, 0)), ("\(key)_p50_ms", format(result.percentile(0.5), 2)),
+                        ("\(key)_p99_ms", format(result.percentile(0.99), 2)), ("\(key)_max_ms", format(result.maxMillis, 2)),
+                        ("\(key)_errors", String(result.errors))]
+            }
+
+            let target = smoke ? min(sessions, 2_000) : sessions
+            let clock = ContinuousClock()
+            var added = 0
+            let seeding = try await clock.measure { added = try await Seeder.seed(path: database, total: target) }
+            let idle100k = ProcessMemory.residentMB(pid: self.target.pid) ?? 0
+            print("  seeded \(added) sessions (to \(target)) in \(seeding); server RSS idle \(format(idle100k)) MB")
+            let sampler100k = RSSSampler(pid: self.target.pid)
+            let sampling100k = sampler100k.start()
+            let after = try await runner.phase("500 msg/s over \(target / 1000)k sessions", kind: .sms, factory: factory,
+                                               connections: connections, block: 5, warmup: warmup, duration: rateDuration, rate: 500)
+            let rss100k = sampler100k.stop()
+            await sampling100k.value
+            printPhase(after, offered: 500)
+            print("  server RSS with \(target / 1000)k sessions under load \(format(rss100k)) MB; load average \(loadAverage())")
+            out += [("sessions_stored", String(target)), ("rss_100k_idle_mb", format(idle100k)), ("rss_mb_100k_sessions", format(rss100k)),
+                    ("rate_500_100k_p99_ms", format(after.percentile(0.99), 2)), ("load_average_after", loadAverage())]
+            try results.append(out)
+            try await group.shutdownGracefully()
+            try await checkStore()
+        }
+
+        /// The load must have done real work: every conversation files a report, so a run with none means the scripts no
+        /// longer fit the dialog (or the sender check refused our numbers) and the figures measure error paths.
+        func checkStore() async throws {
+            let store = try SQLiteStore(path: database)
+            let (inbound, sessions, reports) = try await store.read { tx in
+                (try tx.inboundCount(), try tx.sessionCount(), try tx.reports().count)
+            }
+            print("  store after the run: \(inbound) inbound messages, \(sessions) sessions, \(reports) reports")
+            guard reports > 0 else { throw ValidationError("no report was filed: the scripted conversations no longer complete") }
+        }
+    }
+
+    /// Check 5: USSD turns while the platform is down (nothing listens) or answers after 5 s (this tool listens, slowly).
+    struct USSD: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "USSD turn latency with the platform down or slow.")
+        @OptionGroup var target: Target
+        @Option(help: "down: nothing listens on --platform-port; slow: answer every request after --delay seconds.") var mode: String
+        @Option(help: "Port the bridge's platform base_url names.") var platformPort: Int
+        @Option(help: "Seconds the slow platform holds each request.") var delay = 5.0
+        @Option(help: "USSD turns per second.") var rate = 100.0
+        @Option(help: "Seconds.") var duration = 8.0
+
+        func run() async throws {
+            guard ["down", "slow"].contains(mode) else { throw ValidationError("--mode must be down or slow") }
+            let factory = try target.factory()
+            // One event-loop thread: the generator shares the 2 cores with the server and must stay small beside it.
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            var platform: (any Channel)?
+            if mode == "slow" {
+                platform = try await SlowPlatform.start(port: platformPort, delay: .milliseconds(Int64(delay * 1000)), group: group)
+            }
+            let runner = LoadRunner(group: group, host: target.host, port: target.port)
+            let duration = target.smoke ? 0.5 : self.duration
+            // Let the report forwarder meet the platform's new state (its retries back off from 5 s) before measuring.
+            let warmup = target.smoke ? 0.2 : 2.0
+            let result = try await runner.phase("USSD turns, platform \(mode)", kind: .ussd, factory: factory, connections: 16,
+                                                block: mode == "down" ? 0 : 1, warmup: warmup, duration: duration, rate: rate)
+            printPhase(result, offered: rate)
+            print("  \(result.conversations) USSD sessions completed (each files a report)")
+            try await platform?.close()
+            try await group.shutdownGracefully()
+            try Results(path: target.results).append([
+                ("ussd_\(mode)_p50_ms", format(result.percentile(0.5), 2)), ("ussd_\(mode)_p99_ms", format(result.percentile(0.99), 2)),
+                ("ussd_\(mode)_max_ms", format(result.maxMillis, 2)), ("ussd_\(mode)_errors", String(result.errors)),
+                ("ussd_\(mode)_sessions", String(result.conversations)),
+            ])
+            guard result.completed > 0, result.errors == 0 else {
+                throw ValidationError("USSD phase failed: \(result.firstError ?? "no turn completed")")
+            }
+        }
+    }
+
+    struct Seed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Store sessions mid-report until the database holds --sessions.")
+        @Option(help: "SQLite file.") var database: String
+        @Option(help: "Sessions in all.") var sessions = 100_000
+
+        func run() async throws {
+            let added = try await Seeder.seed(path: database, total: sessions)
+            print("added \(added) sessions")
+        }
+    }
+
+    /// The resident-cost report, from the simulator over the shipped configuration.
+    struct Cost: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Messages and segments per report, per language, from simulate --json.")
+        @Option(help: "The smsbridge executable.") var smsbridge: String
+        @Option(help: "Bridge configuration.") var config = "Config/smsbridge.yaml"
+        @Option(help: "key=value results file.") var results: String?
+
+        func run() throws {
+            let cost = ResidentCost(smsbridge: smsbridge, config: config)
+            var prompts: [ResidentCost.Prompt] = []
+            print("Resident cost per report (simulate --json; sent = prompts + acknowledgement + one status update)")
+            print("  | conversation | inbound SMS | SMS sent | segments sent | encodings |")
+            print("  |---|---|---|---|---|")
+            var out: [(String, String)] = []
+            var failures: [String] = []
+            for script in Script.sms {
+                let conversation = try cost.run(script)
+                let encodings = Set(conversation.prompts.map(\.encoding)).sorted().joined(separator: ", ")
+                print("  | \(script.name) | \(conversation.inbound) | \(conversation.sent) | \(conversation.segments) | \(encodings) |")
+                if !conversation.reported { failures.append(script.name) }
+                for prompt in conversation.prompts where !prompts.contains(prompt) { prompts.append(prompt) }
+                let key = script.name.replacingOccurrences(of: " ", with: "_")
+                out += [("cost_\(key)_inbound", String(conversation.inbound)), ("cost_\(key)_segments", String(conversation.segments))]
+            }
+            print("\nEvery prompt: encoding and segments")
+            print("  | language | prompt | encoding | segments |")
+            print("  |---|---|---|---|")
+            for prompt in prompts.sorted(by: { ($0.language, $0.step) < ($1.language, $1.step) }) {
+                print("  | \(prompt.language) | \(prompt.step) | \(prompt.encoding) | \(prompt.segments) |")
+            }
+            if let results { try Results(path: results).append(out) }
+            guard failures.isEmpty else {
+                throw ValidationError("no report completed for: \(failures.joined(separator: ", ")): the scripts no longer fit the dialog")
+            }
+        }
+    }
+
+    /// The table and the closing line, from the results of one run.
+    struct Summary: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the benchmark table and the closing line.")
+        @Option(help: "key=value results file.") var results: String
+
+        func run() throws {
+            let values = Results(path: results).read()
+            func value(_ key: String) -> String { values[key] ?? "?" }
+            let pipeline = Double(value("pipeline_msgs_per_s")) ?? 0
+            let ceiling = Double(value("ceiling_msgs_per_s")) ?? 0
+            let ratio = ceiling > 0 ? pipeline / ceiling : 0
+            print("""
+
+                | measure | value | target |
+                |---|---|---|
+                | pipeline saturation (signed SMS, full dialog) | \(value("pipeline_msgs_per_s")) msg/s | ≥ 5,000 |
+                | HTTP ceiling (GET /healthz, same generator) | \(value("ceiling_msgs_per_s")) req/s | |
+                | pipeline / ceiling | \(format(ratio, 2)) | ≥ 0.40 |
+                | latency at 100 msg/s p50 / p99 / max | \(value("rate_100_p50_ms")) / \(value("rate_100_p99_ms")) / \(value("rate_100_max_ms")) ms | |
+                | latency at 500 msg/s p50 / p99 / max | \(value("rate_500_p50_ms")) / \(value("rate_500_p99_ms")) / \(value("rate_500_max_ms")) ms | p99 ≤ 20 ms |
+                | latency at 1,000 msg/s p50 / p99 / max | \(value("rate_1000_p50_ms")) / \(value("rate_1000_p99_ms")) / \(value("rate_1000_max_ms")) ms | |
+                | RSS idle / under load | \(value("rss_idle_mb")) / \(value("rss_load_mb")) MB | |
+                | RSS with \(value("sessions_stored")) sessions, idle / at 500 msg/s | \(value("rss_100k_idle_mb")) / \(value("rss_mb_100k_sessions")) MB | ≤ 150 MB |
+                | USSD turn p50 / p99, platform down | \(value("ussd_down_p50_ms")) / \(value("ussd_down_p99_ms")) ms | unaffected |
+                | USSD turn p50 / p99, platform answers after 5 s | \(value("ussd_slow_p50_ms")) / \(value("ussd_slow_p99_ms")) ms | unaffected |
+                | load average before / after | \(value("load_average_before")) / \(value("load_average_after")) | |
+
+                """)
+            let p99 = values["rate_500_p99_ms"].flatMap(Double.init) ?? 0
+            let rss = values["rss_mb_100k_sessions"].flatMap(Double.init) ?? 0
+            print("pipeline_msgs_per_s=\(Int(pipeline)) ceiling_msgs_per_s=\(Int(ceiling)) ratio=\(format(ratio, 2)) "
+                + "p99_ms_at_500=\(format(p99, 1)) rss_mb_100k_sessions=\(Int(rss.rounded()))")
+        }
+    }
+}
