@@ -5,7 +5,10 @@ extension ConfigurationLoader {
         var settings = ServerSettings()
         guard let value else { return settings }
         let what = "'server'"
-        value.checkKeys(["host", "port", "database", "admin_token_env", "retry_initial_delay", "retry_max_attempts"], in: what, &diagnostics)
+        value.checkKeys(["host", "port", "database", "admin_token_env", "retry_initial_delay", "retry_max_attempts", "sender_limit", "retention_days"],
+                        in: what, &diagnostics)
+        if let limit = value["sender_limit"].flatMap({ parseSenderLimit($0, in: "server") }) { settings.senderLimit = limit }
+        settings.retentionDays = parseRetentionDays(value)
         if let delay = value["retry_initial_delay"] {
             if let text = delay.string, let seconds = Self.parseDuration(text), seconds > 0, seconds <= 3600 {
                 settings.retryInitialDelay = seconds

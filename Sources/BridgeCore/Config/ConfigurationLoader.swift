@@ -83,7 +83,7 @@ public struct ConfigurationLoader {
         let what = "a deployment"
         root.checkKeys(
             ["id", "name", "country_codes", "region", "default_language", "languages", "dialog", "categories", "landmarks",
-             "gsm_fallback_spelling", "center", "fixmystreet_categories", "platform", "gateways"], in: what, &diagnostics)
+             "gsm_fallback_spelling", "center", "fixmystreet_categories", "platform", "gateways", "sender_limit"], in: what, &diagnostics)
         let id = root.requiredString("id", in: what, &diagnostics)
         let region = root.requiredString("region", in: what, &diagnostics)
         let defaultLanguage = root.requiredString("default_language", in: what, &diagnostics).map { LanguageTag($0) }
@@ -193,6 +193,7 @@ public struct ConfigurationLoader {
 
         let gateways = root["gateways"].map { parseGateways($0, deployment: id ?? "", file: file.path) } ?? []
         let platform = root["platform"].flatMap { parsePlatform($0, deployment: id ?? "", categories: categories, file: file.path) }
+        let senderLimit = root["sender_limit"].flatMap { parseSenderLimit($0, in: "deployment") }
         guard let id, let region, let defaultLanguage, let dialog, let categories, let landmarks, let center,
             !countryCodes.isEmpty
         else { return nil }
@@ -202,6 +203,7 @@ public struct ConfigurationLoader {
             center: center, fixmystreetCategories: fixmystreet)
         deployment.gateways = gateways
         deployment.platform = platform ?? PlatformDefinition(type: .local, file: file.path, line: root.line)
+        deployment.senderLimit = senderLimit
         return deployment
     }
 

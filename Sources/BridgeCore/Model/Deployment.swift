@@ -23,6 +23,8 @@ public struct Deployment: Sendable {
     public var gateways: [GatewayDefinition] = []
     /// Where reports go; the local platform unless the deployment file has a `platform:` section.
     public var platform = PlatformDefinition(type: .local)
+    /// This city's own `sender_limit`; nil uses the server's.
+    public var senderLimit: SenderRateLimit?
     /// Matchers built once per load: every message uses them.
     public let matching: DeploymentMatching
 

@@ -44,12 +44,16 @@ public struct ServerSettings: Sendable, Equatable {
     public var port: Int
     /// SQLite file, relative to the working directory.
     public var database: String
-    /// Environment variable holding the token that admin and metrics endpoints require; nil leaves metrics open.
+    /// Environment variable holding the token that admin and metrics endpoints require; nil serves them to this machine only.
     public var adminTokenVariable: String?
     /// Seconds before the first retry of a failed send; doubles with each attempt.
     public var retryInitialDelay: Double
     /// Send attempts before a message is marked failed.
     public var retryMaximumAttempts: Int
+    /// Messages one number may have answered per window, unless its deployment sets its own (`sender_limit`).
+    public var senderLimit: SenderRateLimit = .standard
+    /// Days message texts and sessions are kept; nil keeps them until `smsbridge purge` is run by hand.
+    public var retentionDays: Int?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "data/smsbridge.sqlite", adminTokenVariable: String? = nil,
                 retryInitialDelay: Double = 5, retryMaximumAttempts: Int = 8) {
