@@ -53,12 +53,15 @@ public struct FixMyStreetConfiguration: Sendable {
     public var findExistingMargin: TimeInterval
     /// Largest body read from any answer.
     public var maximumResponseBytes: Int
+    /// Set for pseudonymous deployments: the staff account files the report itself, named with the resident's
+    /// pseudonym, and FixMyStreet never receives the number (see ``FixMyStreetPlatform``).
+    public var pseudonyms: (any ResidentPseudonyms)?
 
     public init(
         baseURL: String, credentials: FixMyStreetCredentials, serviceTag: String = "SMS", jurisdictionID: String = "smsbridge",
         reporterName: String = "SMS reporter", serverTimeZone: TimeZone = .gmt, requestTimeout: TimeAmount = .seconds(20),
         listLimit: Int = 1000, nearbyDistance: Int = 250, findExistingMargin: TimeInterval = 86_400,
-        maximumResponseBytes: Int = 16 << 20
+        maximumResponseBytes: Int = 16 << 20, pseudonyms: (any ResidentPseudonyms)? = nil
     ) {
         self.baseURL = baseURL
         self.credentials = credentials
@@ -71,5 +74,6 @@ public struct FixMyStreetConfiguration: Sendable {
         self.nearbyDistance = nearbyDistance
         self.findExistingMargin = findExistingMargin
         self.maximumResponseBytes = maximumResponseBytes
+        self.pseudonyms = pseudonyms
     }
 }

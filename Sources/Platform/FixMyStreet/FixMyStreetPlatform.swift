@@ -14,6 +14,13 @@ import NIOHTTP1
 ///   silently file the report as the bridge account). Never sends an email address.
 /// - Status: the Open311 list filtered on the bridge's `service` tag, then `/report/ajax/<id>` for the real state.
 ///
+/// Pseudonymous deployments (``FixMyStreetConfiguration/pseudonyms`` set) never send the number. FixMyStreet's
+/// `form_as=another_user` needs a phone or an email as `username`, and `anonymous_user` needs a cobrand
+/// `anonymous_account` the target installs may lack; so the staff account files the report as itself (reference §2.3 B),
+/// with `name` = the reporter name and the resident's keyed pseudonym, `may_show_name=0`. The permission to act for
+/// another user is then not needed. Side effect, as FixMyStreet documents: the staff account's own display name follows
+/// the last name posted.
+///
 /// After a retryable failure of ``submit(_:context:)`` the report may exist anyway (a timeout after FixMyStreet saved
 /// it): call ``findExisting(_:context:around:)`` before filing again.
 public final class FixMyStreetPlatform: ReportPlatform {
@@ -103,7 +110,7 @@ public final class FixMyStreetPlatform: ReportPlatform {
             throw PlatformError(.invalidReport, "the resident's number is not in E.164 form (\(PhoneNumber.masked(submission.phone)))")
         }
         let placement = try await place(submission, context: context)
-        let form = try await permittedForm(at: placement.coordinate)
+        let form = try await permittedForm(at: placement.coordinate, needsActingForAnother: configuration.pseudonyms == nil)
         var category: (name: String, isFallback: Bool)?
         if !form.categories.isEmpty {
             guard let chosen = form.choose(submission.platformCategory, fallback: context.fallbackCategory) else {
@@ -139,10 +146,14 @@ public final class FixMyStreetPlatform: ReportPlatform {
         category: String?, configuration: FixMyStreetConfiguration
     ) -> [(String, String)] {
         let landmark = ReportText.collapse(submission.landmark.text)
-        var fields: [(String, String)] = [
-            ("form_as", "another_user"),
-            ("username", submission.phone),
-            ("name", configuration.reporterName),
+        var fields: [(String, String)]
+        if let pseudonyms = configuration.pseudonyms {
+            // Filed by the staff account itself: no `form_as`, no `username`, nothing that carries the number.
+            fields = [("name", configuration.reporterName + " " + pseudonyms.pseudonym(for: submission.phone))]
+        } else {
+            fields = [("form_as", "another_user"), ("username", submission.phone), ("name", configuration.reporterName)]
+        }
+        fields += [
             ("may_show_name", "0"),
             ("service", configuration.serviceTag),
         ]
@@ -212,14 +223,14 @@ public final class FixMyStreetPlatform: ReportPlatform {
     }
 
     /// `/report/new/ajax` as the staff account, insisting it may act for another user at the point.
-    private func permittedForm(at point: Coordinate) async throws(PlatformError) -> CategoryCheck {
+    private func permittedForm(at point: Coordinate, needsActingForAnother: Bool = true) async throws(PlatformError) -> CategoryCheck {
         for attempt in 0..<2 {
             let (reply, generation) = try await sendWithSession(.GET, "/report/new/ajax", query: Self.pointQuery(point))
             let form = try Self.parseForm(reply)
             guard form.isCovered else {
                 throw PlatformError(.outsideArea, "FixMyStreet covers no body at \(Self.describe(point)): \(form.platformMessage ?? "")")
             }
-            if form.mayActForAnotherUser { return form }
+            if form.mayActForAnotherUser || !needsActingForAnother { return form }
             // Either the session is gone (signed-out visitors get no `contribute_as`) or the account lacks the permission.
             if attempt == 0, !(try await isSignedIn()) {
                 logger.notice("FixMyStreet session gone before filing; signing in again")
