@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "BridgeServerTests",
             dependencies: [
-                "BridgeServer", "BridgeStore", "BridgeCore", "Gateways", "Platform",
+                "BridgeServer", "BridgeStore", "BridgeCore", "Gateways", "Platform", "TestDoubles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -133,10 +133,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestDoubles",
+            dependencies: [
+                "BridgeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestDoubles",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PlatformTests",
             dependencies: [
-                "Platform", "BridgeCore",
+                "Platform", "BridgeCore", "TestDoubles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -147,7 +158,12 @@ let package = Package(
         ),
         .testTarget(
             name: "smsbridgeTests",
-            dependencies: ["BridgeCore"],
+            dependencies: [
+                "BridgeCore", "TestDoubles",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

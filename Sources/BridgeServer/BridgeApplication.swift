@@ -20,9 +20,13 @@ public struct BridgeApplication: Sendable {
     public let platforms: [String: PlatformRuntime]
     /// Wakes the report forwarder when the inbound transaction stored a report.
     public let submissionSignal: OutboxSignal
+    /// Wakes the status refresher when a STATUS question waits for the platform.
+    public let statusSignal: OutboxSignal
     public let logger: Logger
     public let clock: @Sendable () -> Date
     let adminToken: String?
+    /// Per-sender rate limit and loop guard, shared by every request of this application (see ``SenderGuard``).
+    public let senderGuard: SenderGuard
 
     /// Resolves gateways against `environment`; throws every start-up problem with file and line.
     /// `platforms` (deployment id → platform) replaces the platforms the configuration describes: tests pass doubles here.
@@ -48,16 +52,18 @@ public struct BridgeApplication: Sendable {
         self.signal = OutboxSignal()
         self.platforms = platforms
         self.submissionSignal = OutboxSignal()
+        self.statusSignal = OutboxSignal()
         self.logger = logger
         self.clock = clock
         self.adminToken = token
+        self.senderGuard = SenderGuard(serverLimit: configuration.server.senderLimit, logger: logger, metrics: metrics)
     }
 
     public func router(policy: RetryPolicy = RetryPolicy()) -> Router<BridgeRequestContext> {
         let router = Router(context: BridgeRequestContext.self)
         let store = self.store
         let metrics = self.metrics
-        let adminToken = self.adminToken
+        let admin = AdminAuthorization(token: adminToken)
         router.get("/healthz") { _, _ -> Response in
             do {
                 _ = try await store.read { try $0.inboundCount() }
@@ -66,15 +72,16 @@ public struct BridgeApplication: Sendable {
                 return WebhookController.text(503, "store unavailable")
             }
         }
-        router.get("/metrics") { request, _ -> Response in
-            if let adminToken, request.headers[.authorization] != "Bearer \(adminToken)" {
-                return WebhookController.text(401, "metrics need Authorization: Bearer <token from server.admin_token_env>")
-            }
+        router.get("/metrics") { request, context -> Response in
+            if let refusal = admin.refusal(request, context) { return refusal }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
         let processor = InboundProcessor(store: store, logger: logger, metrics: metrics, outboxSignal: signal,
-                                         forwardedDeployments: Set(platforms.keys), submissionSignal: submissionSignal, retryPolicy: policy)
+                                         forwardedDeployments: Set(platforms.keys), submissionSignal: submissionSignal,
+                                         statusStaleAfter: platforms.mapValues(\.definition.statusStaleAfter), statusSignal: statusSignal,
+                                         retryPolicy: policy,
+                                         senderGuard: senderGuard)
         WebhookController(gateways: gateways, processor: processor, metrics: metrics, logger: logger, clock: clock).register(on: router)
         return router
     }
@@ -95,13 +102,25 @@ public struct BridgeApplication: Sendable {
         StatusPoller(store: store, platforms: platforms, outboxSignal: signal, logger: logger, interval: interval, clock: clock)
     }
 
+    /// Answers STATUS questions about stale reports after asking the platform again.
+    public func statusRefresher(timeout: Duration = .seconds(10)) -> StatusRefresher {
+        StatusRefresher(store: store, platforms: platforms, signal: statusSignal, outboxSignal: signal, logger: logger, timeout: timeout,
+                        clock: clock)
+    }
+
+    /// Blanks message texts and deletes sessions older than `days`, at start and daily (`server.retention_days`).
+    public func retentionPurger(days: Int, interval: Duration = .seconds(86_400)) -> RetentionPurger {
+        RetentionPurger(store: store, retentionDays: days, metrics: metrics, logger: logger, interval: interval, clock: clock)
+    }
+
     /// The HTTP server with the outbox sender beside it, and the report forwarder and status poller when a deployment files on a remote
     /// platform; all stop gracefully on SIGTERM/SIGINT.
     public func application(host: String, port: Int, httpClient: HTTPClient, policy: RetryPolicy = RetryPolicy()) -> some ApplicationProtocol {
         var app = Application(router: router(policy: policy), configuration: .init(address: .hostname(host, port: port), serverName: "smsbridge"),
                               logger: logger)
         app.addServices(outboxSender(httpClient: httpClient, policy: policy))
-        if !platforms.isEmpty { app.addServices(reportForwarder(), statusPoller()) }
+        if let days = configuration.server.retentionDays { app.addServices(retentionPurger(days: days)) }
+        if !platforms.isEmpty { app.addServices(reportForwarder(), statusPoller(), statusRefresher()) }
         return app
     }
 }

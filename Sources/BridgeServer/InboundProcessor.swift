@@ -17,14 +17,22 @@ struct InboundProcessor: Sendable {
     /// Deployments whose reports go to a remote platform: stored pending for the report forwarder instead of numbered here.
     var forwardedDeployments: Set<String> = []
     var submissionSignal: OutboxSignal?
+    /// Deployment → how old a remote report's status may be before a STATUS question asks the platform again.
+    var statusStaleAfter: [String: TimeInterval] = [:]
+    /// Wakes the status refresher when a STATUS question waits for the platform.
+    var statusSignal: OutboxSignal?
     /// The outbox's retry policy: a delivery report saying a failure is temporary puts the message back in the queue.
     var retryPolicy = RetryPolicy()
+    /// The per-sender rate limit and loop guard: an SMS over the limit is stored and acknowledged, but not answered.
+    var senderGuard: SenderGuard?
 
     /// What a request produced.
     struct Outcome: Sendable {
         var answer: GatewayResponse
         var duplicate: Bool
         var processed: Int
+        /// A STATUS question waits for the status refresher.
+        var refresh = false
     }
 
     func process(_ inbound: [GatewayInbound], gateway: GatewayRuntime, now: Date) async throws -> Outcome {
@@ -33,12 +41,14 @@ struct InboundProcessor: Sendable {
         let gatewayID = gateway.id
         let logger = self.logger
         let forwarded = forwardedDeployments.contains(deployment.id)
+        let staleAfter = statusStaleAfter[deployment.id]
         let outcome = try await store.write { tx -> Outcome in
             var screens: [String] = []
             var ends = false
             var inserted: [Int64] = []
             var firstDuplicateAnswer: StoredAnswer?
             var duplicates = 0
+            var wakeRefresher = false
             for message in inbound {
                 guard case .e164(let phone) = PhoneNumber.normalize(message.from, defaultRegion: deployment.region) else {
                     logger.notice("inbound from a sender we cannot answer", metadata: ["gateway": "\(gatewayID)", "from": "\(PhoneNumber.masked(message.from))"])
@@ -70,6 +80,9 @@ struct InboundProcessor: Sendable {
                     else { continue }
                     text = parts.joined()
                 }
+                if record.channel == .sms, let senderGuard, !senderGuard.admits(phone, deployment: deployment, gateway: gatewayID, at: now) {
+                    continue
+                }
                 let result = Engine.step(
                     try tx.session(deployment: deployment.id, phone: phone),
                     InboundMessage(from: phone, text: text, receivedAt: now, channel: record.channel), deployment, now: now)
@@ -94,11 +107,34 @@ struct InboundProcessor: Sendable {
                         if let reference, let report = try tx.report(deployment: deployment.id, reference: reference),
                             report.submission.phone == phone
                         {
+                            if let staleAfter, let tracked = try tx.tracking(deployment: deployment.id, reference: reference),
+                                now.timeIntervalSince(tracked.checkedAt ?? tracked.record.createdAt) > staleAfter
+                            {
+                                // Asked again before answering (SMS) or texted only if it changed (USSD, answered below at once).
+                                let waits = record.channel != .ussd
+                                try tx.insertStatusRequest(StatusRequest(deployment: deployment.id, reference: reference, phone: phone,
+                                                                         gateway: gatewayID, language: language, answers: waits, createdAt: now))
+                                wakeRefresher = true
+                                if waits { continue }
+                            }
                             reply = Engine.status(report.status, reference: reference, to: phone, language: language, deployment)
                         } else {
                             reply = Engine.unknownReference(reference ?? "", to: phone, language: language, deployment)
                         }
                         if record.channel == .ussd { ussdOverride = reply } else { extraSMS.append(reply) }
+                    case .placeChosen(let ticket, let place):
+                        // The report waits in `awaiting_resident` until this answer (or the question's expiry) sends it on.
+                        guard let id = Int64(ticket), var waiting = try tx.submission(id: id), waiting.state == .awaitingResident,
+                            waiting.submission.phone == phone
+                        else { continue }
+                        if let place {
+                            waiting.submission.landmark.latitude = place.coordinate.latitude
+                            waiting.submission.landmark.longitude = place.coordinate.longitude
+                        }
+                        waiting.state = .pending
+                        waiting.nextAttemptAt = now
+                        waiting.updatedAt = now
+                        try tx.updateSubmission(waiting)
                     case .optOut:
                         try tx.setOptedOut(true, deployment: deployment.id, phone: phone, at: now, raw: text)
                     case .optIn:
@@ -127,8 +163,9 @@ struct InboundProcessor: Sendable {
             let answer = adapter.answer(for: inbound, replies: screens, endsSession: ends)
             let stored = StoredAnswer(status: answer.status, contentType: answer.contentType, body: answer.body)
             for id in inserted { try tx.setAnswer(stored, forInbound: id) }
-            return Outcome(answer: answer, duplicate: duplicates > 0 && inserted.isEmpty, processed: inserted.count)
+            return Outcome(answer: answer, duplicate: duplicates > 0 && inserted.isEmpty, processed: inserted.count, refresh: wakeRefresher)
         }
+        if outcome.refresh { statusSignal?.notify() }
         if outcome.processed > 0 {
             outboxSignal.notify()
             if forwarded { submissionSignal?.notify() }

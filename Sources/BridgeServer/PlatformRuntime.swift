@@ -47,7 +47,9 @@ public struct PlatformRuntime: Sendable {
                 platform = FixMyStreetPlatform(
                     configuration: FixMyStreetConfiguration(
                         baseURL: baseURL, credentials: FixMyStreetCredentials(email: secrets["email"] ?? "", password: secrets["password"] ?? ""),
-                        serviceTag: definition.serviceTag, jurisdictionID: definition.jurisdictionID ?? "smsbridge"),
+                        serviceTag: definition.serviceTag, jurisdictionID: definition.jurisdictionID ?? "smsbridge",
+                        serverTimeZone: definition.timeZone,
+                        pseudonyms: pseudonyms(definition, secrets: secrets, deployment: deployment.id, into: &diagnostics)),
                     httpClient: httpClient, logger: logger)
             case .open311:
                 platform = Open311Platform(
@@ -57,5 +59,19 @@ public struct PlatformRuntime: Sendable {
             platforms[deployment.id] = PlatformRuntime(definition: definition, platform: platform, deployment: deployment)
         }
         return (platforms, diagnostics.sorted)
+    }
+
+    /// The keyed pseudonyms of a `pseudonymous` deployment; a key too short to protect the numbers is reported at the platform's line.
+    static func pseudonyms(_ definition: PlatformDefinition, secrets: [String: String], deployment: String, into diagnostics: inout Diagnostics)
+        -> KeyedPseudonyms?
+    {
+        guard definition.pseudonymous, let key = secrets["pseudonym_key"] else { return nil }
+        if key.utf8.count < KeyedPseudonyms.minimumKeyBytes {
+            diagnostics.report(
+                definition.file, definition.line,
+                "platform of '\(deployment)': the pseudonym_key (\(definition.secretVariables["pseudonym_key"] ?? "")) must be at least "
+                    + "\(KeyedPseudonyms.minimumKeyBytes) bytes, e.g. from `openssl rand -hex 32`")
+        }
+        return KeyedPseudonyms(key: key)
     }
 }

@@ -90,6 +90,10 @@ public struct ReportForwarder: Service, CustomStringConvertible {
     /// What one attempt came to.
     enum Outcome: Sendable {
         case submitted(id: String, adopted: Bool)
+        /// The geocoder knows several places for the resident's words: ask which one before filing.
+        case ask([GeocodeCandidate])
+        /// Accepted with a token only (Open311): ask for the id later, never post again.
+        case accepted(token: String)
         case retry(reason: String)
         case failed(PlatformError)
     }
@@ -104,7 +108,7 @@ public struct ReportForwarder: Service, CustomStringConvertible {
                                         fallbackCategoryID: runtime.definition.fallbackCategoryID)
         let noticeAfter = policy.pendingNoticeAfter ?? runtime.definition.pendingNoticeAfter
         let outcome = try await withThrowingTaskGroup(of: Outcome?.self) { group -> Outcome in
-            group.addTask { try await attempt(item, platform: runtime.platform, context: context) }
+            group.addTask { try await attempt(item, platform: runtime.platform, context: context, askPlace: runtime.definition.askPlace) }
             if !item.pendingNoticeSent {
                 group.addTask {
                     do { try await Task.sleep(for: .milliseconds(Int(noticeAfter * 1000))) } catch { return nil }
@@ -124,9 +128,18 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         try await record(outcome, for: id, runtime: runtime)
     }
 
-    /// Looks for an earlier attempt's report, else marks the submission `posting` (durably, before the request) and posts.
-    func attempt(_ item: PendingSubmission, platform: any ReportPlatform, context: SubmissionContext) async throws -> Outcome {
+    /// Exchanges a token for the id, or looks for an earlier attempt's report, or asks the resident which place they meant;
+    /// else marks the submission `posting` (durably, before the request) and posts.
+    func attempt(_ item: PendingSubmission, platform: any ReportPlatform, context: SubmissionContext, askPlace: Bool) async throws -> Outcome {
         guard let id = item.id else { return .retry(reason: "unsaved submission") }
+        if let token = item.platformToken {
+            do {
+                if let reportID = try await platform.requestID(forToken: token) { return .submitted(id: reportID, adopted: true) }
+                return .retry(reason: "the platform has not numbered the report yet (token \(token))")
+            } catch {
+                return error.isRetryable ? .retry(reason: "exchanging the token: \(error)") : .failed(error)
+            }
+        }
         if item.state == .posting {
             do {
                 if let found = try await platform.findExisting(item.submission, context: context, around: item.postedAt ?? item.createdAt),
@@ -138,18 +151,27 @@ public struct ReportForwarder: Service, CustomStringConvertible {
                 return error.isRetryable ? .retry(reason: "looking for an earlier attempt: \(error)") : .failed(error)
             }
         }
+        if askPlace, !item.placeAsked, item.state == .pending, item.submission.landmark.latitude == nil {
+            let words = item.submission.landmark.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            // A failed lookup is not fatal: `submit` asks the geocoder again and reports its own failure.
+            if !words.isEmpty, let places = try? await platform.geocode(words, near: context.fallbackPoint), places.count > 1 {
+                return .ask(places)
+            }
+        }
         let now = clock()
         try await store.write { tx in
             guard var current = try tx.submission(id: id) else { return }
             current.state = .posting
             current.postedAt = now
-            current.attempts += 1
             current.updatedAt = now
             try tx.updateSubmission(current)
         }
         do {
             let receipt = try await platform.submit(item.submission, context: context)
-            guard let reportID = receipt.id else { return .retry(reason: "accepted without an id yet (token \(receipt.token ?? "none"))") }
+            guard let reportID = receipt.id else {
+                if let token = receipt.token { return .accepted(token: token) }
+                return .retry(reason: "accepted without an id or a token")
+            }
             return .submitted(id: reportID, adopted: false)
         } catch {
             return error.isRetryable ? .retry(reason: "\(error)") : .failed(error)
@@ -160,7 +182,8 @@ public struct ReportForwarder: Service, CustomStringConvertible {
     func queuePendingNotice(_ id: Int64, deployment: Deployment) async throws {
         let now = clock()
         let queued = try await store.write { tx -> Bool in
-            guard var current = try tx.submission(id: id), !current.pendingNoticeSent, current.state == .pending || current.state == .posting
+            guard var current = try tx.submission(id: id), !current.pendingNoticeSent, current.state == .pending || current.state == .posting,
+                current.platformToken == nil
             else { return false }
             current.pendingNoticeSent = true
             current.updatedAt = now
@@ -190,12 +213,15 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         let deployment = runtime.deployment
         let platformName = runtime.definition.type.rawValue
         let policy = self.policy
+        let giveUpAfter = runtime.definition.giveUpAfter
         let random = Double.random(in: 0...1)
         let queued = try await store.write { tx -> Bool in
             guard var current = try tx.submission(id: id), current.state != .submitted, current.state != .failed else { return false }
             let phone = current.submission.phone
             let language = current.submission.language
             current.updatedAt = now
+            // Every try counts for the backoff, including looking for an earlier attempt's report or exchanging a token.
+            if case .ask = outcome {} else { current.attempts += 1 }
             switch outcome {
             case .submitted(let reference, _):
                 if try tx.report(deployment: deployment.id, reference: reference) == nil {
@@ -214,6 +240,43 @@ public struct ReportForwarder: Service, CustomStringConvertible {
                 }
                 let thanks = Engine.thanks(reference: reference, to: phone, language: language, deployment)
                 try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: thanks.text,
+                                          nextAttemptAt: now, createdAt: now))
+                return true
+            case .ask(let places):
+                guard current.state == .pending else { return false }
+                current.placeAsked = true
+                if try tx.isOptedOut(deployment: deployment.id, phone: phone) {
+                    // Nothing may be sent: file at the fallback point instead of asking.
+                    current.nextAttemptAt = now
+                    try tx.updateSubmission(current)
+                    return false
+                }
+                current.state = .awaitingResident
+                current.nextAttemptAt = now.addingTimeInterval(deployment.dialog.sessionTimeout + 1)
+                try tx.updateSubmission(current)
+                let session = try tx.session(deployment: deployment.id, phone: phone) ?? Session(phone: phone, deployment: deployment.id)
+                let asked = Engine.askPlace(
+                    session, ticket: String(id), places: places.map { PlaceOption(name: $0.name, coordinate: $0.coordinate) },
+                    language: language, deployment, now: now)
+                try tx.saveSession(asked.session, at: now)
+                for reply in asked.replies {
+                    try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: reply.text,
+                                              nextAttemptAt: now, createdAt: now))
+                }
+                return true
+            case .accepted(let token):
+                current.platformToken = token
+                current.state = .pending
+                current.lastError = "accepted with token \(token); waiting for the platform to number it"
+                current.nextAttemptAt = now.addingTimeInterval(policy.delay(afterAttempts: max(1, current.attempts), random: random))
+                try tx.updateSubmission(current)
+                return false
+            case .retry(let reason) where now.timeIntervalSince(current.createdAt) > giveUpAfter:
+                current.state = .failed
+                current.lastError = "given up after " + (giveUpAfter >= 3600 ? "\(Int(giveUpAfter / 3600)) h" : "\(Int(giveUpAfter)) s") + ": \(reason)"
+                try tx.updateSubmission(current)
+                let reply = Engine.message(.temporarilyUnavailable, [:], to: phone, language: language, deployment)
+                try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: reply.text,
                                           nextAttemptAt: now, createdAt: now))
                 return true
             case .retry(let reason):
@@ -237,6 +300,10 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         switch outcome {
         case .submitted(let reference, let adopted):
             logger.info("report filed", metadata: ["deployment": "\(deployment.id)", "reference": "\(reference)", "found_again": "\(adopted)"])
+        case .ask(let places):
+            logger.info("several places for the resident's words; asking which", metadata: ["deployment": "\(deployment.id)", "places": "\(places.count)"])
+        case .accepted:
+            logger.info("report accepted with a token; the id follows", metadata: ["deployment": "\(deployment.id)"])
         case .retry(let reason):
             logger.warning("report not filed yet, will retry", metadata: ["deployment": "\(deployment.id)", "reason": "\(reason)"])
         case .failed(let error):

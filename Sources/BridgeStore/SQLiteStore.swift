@@ -166,6 +166,23 @@ public final class SQLiteStore: Store {
                 CREATE INDEX submission_due ON submission (state, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v4: follow-up questions, Open311 tokens, status refreshes") { db in
+            try db.execute(sql: """
+                ALTER TABLE submission ADD COLUMN place_asked INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE submission ADD COLUMN platform_token TEXT;
+                ALTER TABLE report ADD COLUMN checked_at DOUBLE;
+                CREATE TABLE status_request (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    deployment TEXT NOT NULL,
+                    reference TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    gateway TEXT NOT NULL,
+                    language TEXT NOT NULL,
+                    answers INTEGER NOT NULL,
+                    created_at DOUBLE NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -11,21 +11,22 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
             postedAt: (row["posted_at"] as Double?).map(Date.init(timeIntervalSince1970:)), pendingNoticeSent: row["pending_notice_sent"],
             platformID: row["platform_id"], lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]), placeAsked: row["place_asked"], platformToken: row["platform_token"])
     }
 
     func insertSubmission(_ submission: PendingSubmission) throws -> Int64 {
         try db.execute(
             sql: """
                 INSERT INTO submission (deployment, phone, gateway, submission, state, attempts, next_attempt_at, posted_at,
-                                        pending_notice_sent, platform_id, last_error, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        pending_notice_sent, platform_id, last_error, created_at, updated_at, place_asked, platform_token)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [submission.submission.deployment, submission.submission.phone, submission.gateway,
                         try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
                         submission.nextAttemptAt.timeIntervalSince1970, submission.postedAt?.timeIntervalSince1970,
                         submission.pendingNoticeSent, submission.platformID, submission.lastError,
-                        submission.createdAt.timeIntervalSince1970, submission.updatedAt.timeIntervalSince1970])
+                        submission.createdAt.timeIntervalSince1970, submission.updatedAt.timeIntervalSince1970,
+                        submission.placeAsked, submission.platformToken])
         return db.lastInsertedRowID
     }
 
@@ -35,12 +36,12 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
 
     func dueSubmissions(now: Date, limit: Int) throws -> [PendingSubmission] {
         try Row.fetchAll(db, sql: """
-            SELECT * FROM submission WHERE state IN ('pending', 'posting') AND next_attempt_at <= ? ORDER BY id LIMIT ?
+            SELECT * FROM submission WHERE state IN ('pending', 'posting', 'awaiting_resident') AND next_attempt_at <= ? ORDER BY id LIMIT ?
             """, arguments: [now.timeIntervalSince1970, limit]).map(Self.pendingSubmission)
     }
 
     func nextSubmissionDue() throws -> Date? {
-        try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM submission WHERE state IN ('pending', 'posting')")
+        try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM submission WHERE state IN ('pending', 'posting', 'awaiting_resident')")
             .map(Date.init(timeIntervalSince1970:))
     }
 
@@ -48,12 +49,13 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
         guard let id = submission.id else { return }
         try db.execute(
             sql: """
-                UPDATE submission SET state = ?, attempts = ?, next_attempt_at = ?, posted_at = ?, pending_notice_sent = ?, platform_id = ?,
-                    last_error = ?, updated_at = ? WHERE id = ?
+                UPDATE submission SET submission = ?, state = ?, attempts = ?, next_attempt_at = ?, posted_at = ?, pending_notice_sent = ?,
+                    platform_id = ?, last_error = ?, updated_at = ?, place_asked = ?, platform_token = ? WHERE id = ?
                 """,
-            arguments: [submission.state.rawValue, submission.attempts, submission.nextAttemptAt.timeIntervalSince1970,
-                        submission.postedAt?.timeIntervalSince1970, submission.pendingNoticeSent, submission.platformID,
-                        submission.lastError, submission.updatedAt.timeIntervalSince1970, id])
+            arguments: [try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
+                        submission.nextAttemptAt.timeIntervalSince1970, submission.postedAt?.timeIntervalSince1970,
+                        submission.pendingNoticeSent, submission.platformID, submission.lastError,
+                        submission.updatedAt.timeIntervalSince1970, submission.placeAsked, submission.platformToken, id])
     }
 
     func submissions() throws -> [PendingSubmission] {
@@ -84,15 +86,48 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
     func trackedReports(deployment: String) throws -> [TrackedReport] {
         try Row.fetchAll(db, sql: "SELECT * FROM report WHERE deployment = ? AND platform != 'local' ORDER BY created_at",
                          arguments: [deployment])
-            .map { row in TrackedReport(record: try Self.report(row), platformUpdated: row["platform_updated"], platformState: row["platform_state"]) }
+            .map(Self.trackedReport)
+    }
+
+    static func trackedReport(_ row: Row) throws -> TrackedReport {
+        TrackedReport(record: try report(row), platformUpdated: row["platform_updated"], platformState: row["platform_state"],
+                      checkedAt: (row["checked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    func tracking(deployment: String, reference: String) throws -> TrackedReport? {
+        try Row.fetchOne(db, sql: "SELECT * FROM report WHERE deployment = ? AND reference = ? AND platform != 'local'",
+                         arguments: [deployment, reference]).map(Self.trackedReport)
     }
 
     func updateTracking(deployment: String, reference: String, status: ReportStatus, platformUpdated: String?, platformState: String?,
                         at: Date) throws {
         try db.execute(
             sql: """
-                UPDATE report SET status = ?, platform_updated = ?, platform_state = ?, updated_at = ? WHERE deployment = ? AND reference = ?
+                UPDATE report SET status = ?, platform_updated = COALESCE(?, platform_updated), platform_state = ?, updated_at = ?,
+                    checked_at = ? WHERE deployment = ? AND reference = ?
                 """,
-            arguments: [status.rawValue, platformUpdated, platformState, at.timeIntervalSince1970, deployment, reference])
+            arguments: [status.rawValue, platformUpdated, platformState, at.timeIntervalSince1970, at.timeIntervalSince1970, deployment,
+                        reference])
+    }
+
+    func insertStatusRequest(_ request: StatusRequest) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO status_request (deployment, reference, phone, gateway, language, answers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [request.deployment, request.reference, request.phone, request.gateway, request.language.rawValue, request.answers,
+                        request.createdAt.timeIntervalSince1970])
+    }
+
+    func statusRequests(limit: Int) throws -> [StatusRequest] {
+        try Row.fetchAll(db, sql: "SELECT * FROM status_request ORDER BY id LIMIT ?", arguments: [limit]).map { row in
+            StatusRequest(
+                id: row["id"], deployment: row["deployment"], reference: row["reference"], phone: row["phone"], gateway: row["gateway"],
+                language: LanguageTag(rawValue: row["language"]), answers: row["answers"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        }
+    }
+
+    func deleteStatusRequest(id: Int64) throws {
+        try db.execute(sql: "DELETE FROM status_request WHERE id = ?", arguments: [id])
     }
 }

@@ -7,6 +7,8 @@ public enum SubmissionState: String, Sendable, Codable, CaseIterable {
     case pending
     /// An attempt was made whose outcome is unknown (timeout, crash, retryable error): look for the report before posting again.
     case posting
+    /// The resident was asked which of several places they meant; due again when the answer comes or the question expires.
+    case awaitingResident = "awaiting_resident"
     /// The platform gave its id; the report is in `report` under that reference.
     case submitted
     /// The platform refused it for good; the resident was told.
@@ -30,10 +32,14 @@ public struct PendingSubmission: Sendable, Equatable {
     public var lastError: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Whether the resident was already asked to pick a place (asked once; afterwards the fallback point is used).
+    public var placeAsked: Bool
+    /// Open311: the token a server answered with before it numbered the report; exchanged for the id later.
+    public var platformToken: String?
 
     public init(id: Int64? = nil, submission: ReportSubmission, gateway: String, state: SubmissionState = .pending, attempts: Int = 0,
                 nextAttemptAt: Date, postedAt: Date? = nil, pendingNoticeSent: Bool = false, platformID: String? = nil,
-                lastError: String? = nil, createdAt: Date, updatedAt: Date? = nil) {
+                lastError: String? = nil, createdAt: Date, updatedAt: Date? = nil, placeAsked: Bool = false, platformToken: String? = nil) {
         self.id = id
         self.submission = submission
         self.gateway = gateway
@@ -46,6 +52,8 @@ public struct PendingSubmission: Sendable, Equatable {
         self.lastError = lastError
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
+        self.placeAsked = placeAsked
+        self.platformToken = platformToken
     }
 }
 
@@ -56,11 +64,40 @@ public struct TrackedReport: Sendable, Equatable {
     public var platformUpdated: String?
     /// The platform's state name last seen (`in progress`).
     public var platformState: String?
+    /// When the platform was last asked about this report; nil if never since it was filed.
+    public var checkedAt: Date?
 
-    public init(record: ReportRecord, platformUpdated: String?, platformState: String?) {
+    public init(record: ReportRecord, platformUpdated: String?, platformState: String?, checkedAt: Date? = nil) {
         self.record = record
         self.platformUpdated = platformUpdated
         self.platformState = platformState
+        self.checkedAt = checkedAt
+    }
+}
+
+/// A resident's STATUS question about a report whose stored status may be stale: the status refresher asks the platform,
+/// then answers (or, when the resident already had the stored status on USSD, texts only a change).
+public struct StatusRequest: Sendable, Equatable {
+    public var id: Int64?
+    public var deployment: String
+    public var reference: String
+    public var phone: String
+    public var gateway: String
+    public var language: LanguageTag
+    /// True when the resident is still waiting for the answer (SMS); false when they had the stored one (USSD).
+    public var answers: Bool
+    public var createdAt: Date
+
+    public init(id: Int64? = nil, deployment: String, reference: String, phone: String, gateway: String, language: LanguageTag,
+                answers: Bool, createdAt: Date) {
+        self.id = id
+        self.deployment = deployment
+        self.reference = reference
+        self.phone = phone
+        self.gateway = gateway
+        self.language = language
+        self.answers = answers
+        self.createdAt = createdAt
     }
 }
 
@@ -84,7 +121,14 @@ public protocol SubmissionStoreTransaction {
     func report(deployment: String, reference: String) throws -> ReportRecord?
     /// The deployment's reports filed on a remote platform, oldest first.
     func trackedReports(deployment: String) throws -> [TrackedReport]
+    /// One tracked report, with when the platform was last asked about it.
+    func tracking(deployment: String, reference: String) throws -> TrackedReport?
     /// Records what the poller saw: the platform's update time and state, and the status residents were told.
     func updateTracking(deployment: String, reference: String, status: ReportStatus, platformUpdated: String?, platformState: String?,
                         at: Date) throws
+
+    func insertStatusRequest(_ request: StatusRequest) throws
+    /// Waiting STATUS questions, oldest first.
+    func statusRequests(limit: Int) throws -> [StatusRequest]
+    func deleteStatusRequest(id: Int64) throws
 }

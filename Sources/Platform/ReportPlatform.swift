@@ -35,6 +35,15 @@ public protocol ReportPlatform: Sendable {
 
     /// A report's current state; nil when the platform no longer shows it (hidden, private or unknown).
     func state(of id: String) async throws(PlatformError) -> ReportState?
+
+    /// The id of a report the platform accepted with a token only (Open311 servers that number reports later); nil
+    /// while it has not numbered it yet.
+    func requestID(forToken token: String) async throws(PlatformError) -> String?
+}
+
+extension ReportPlatform {
+    /// Platforms that always answer with an id never hand out tokens.
+    public func requestID(forToken token: String) async throws(PlatformError) -> String? { nil }
 }
 
 /// What a platform needs beyond the submission itself, taken from the deployment.

@@ -19,12 +19,13 @@ struct ForwardingBridge {
     var deployment: Deployment { application.configuration.deployment(id: Self.deploymentID)! }
 
     /// A fresh store, or the one at `path` opened again (a restarted process).
-    init(platform: ScriptedPlatform, path: String? = nil) throws {
+    init(platform: ScriptedPlatform, path: String? = nil, giveUpAfter: TimeInterval = 3 * 86_400) throws {
         self.path = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("forwarder-\(UUID().uuidString).sqlite").path
         store = try SQLiteStore(path: self.path)
         var configuration = Deployments.base
         let index = configuration.deployments.firstIndex { $0.id == Self.deploymentID }!
-        configuration.deployments[index].platform = PlatformDefinition(type: .fixmystreet, baseURL: "https://fms.example.org")
+        configuration.deployments[index].platform = PlatformDefinition(type: .fixmystreet, baseURL: "https://fms.example.org",
+                                                                       giveUpAfter: giveUpAfter)
         var logger = Logger(label: "forwarder-tests")
         logger.logLevel = .critical
         application = try BridgeApplication(configuration: configuration, store: store, environment: Deployments.environment, logger: logger,
@@ -193,5 +194,35 @@ struct ForwardingBridge {
         defer { task.cancel() }
         try await bridge.eventually { try await bridge.texts() == [bridge.message(.reportNotAccepted)] }
         #expect(await platform.posts == 1)
+    }
+
+    @Test func aReportAcceptedWithATokenIsNeverPostedAgainAndIsAcknowledgedOnceNumbered() async throws {
+        let platform = ScriptedPlatform([.acceptWithToken])
+        let bridge = try ForwardingBridge(platform: platform)
+        try await bridge.storePending()
+        let task = bridge.start(bridge.forwarder())
+        defer { task.cancel() }
+        try await bridge.eventually { await platform.tokenLookups >= 2 }
+        #expect(try await bridge.store.read { try $0.submissions() }.first?.platformToken == "tok-5001")
+        #expect(try await bridge.texts().isEmpty, "no reference yet")
+        await platform.numberTokens()
+        try await bridge.eventually { try await bridge.texts().contains(bridge.thanks("5001")) }
+        #expect(await platform.posts == 1)
+        #expect(await platform.finds == 0, "a token is proof of the first post: nothing to look for")
+    }
+
+    @Test func aReportThePlatformNeverTakesIsGivenUpAndTheResidentTold() async throws {
+        let platform = ScriptedPlatform(Array(repeating: .fail(.unavailable), count: 1000))
+        let bridge = try ForwardingBridge(platform: platform, giveUpAfter: 0.5)
+        try await bridge.storePending()
+        let task = bridge.start(bridge.forwarder())
+        defer { task.cancel() }
+        try await bridge.eventually { try await bridge.store.read { try $0.submissions() }.first?.state == .failed }
+        #expect(try await bridge.texts() == [bridge.message(.temporarilyUnavailable)])
+        let submission = try #require(try await bridge.store.read { try $0.submissions() }.first)
+        #expect(submission.lastError?.hasPrefix("given up") == true, "\(submission.lastError ?? "-")")
+        let posts = await platform.posts
+        #expect(try await bridge.forwarder().forwardDue() == 0)
+        #expect(await platform.posts == posts)
     }
 }

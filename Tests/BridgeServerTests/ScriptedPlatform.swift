@@ -14,6 +14,8 @@ actor ScriptedPlatform: ReportPlatform {
         case createThenLose
         /// Creates the report and never answers until ``releaseHung()``.
         case createThenHang
+        /// Creates the report and answers with a token only (Open311): the id comes once ``numberTokens()`` was called.
+        case acceptWithToken
     }
 
     struct Filed: Sendable {
@@ -28,12 +30,23 @@ actor ScriptedPlatform: ReportPlatform {
     private(set) var posts = 0
     private(set) var finds = 0
     private(set) var stateCalls = 0
+    private(set) var tokenLookups = 0
+    private var tokensNumbered = false
     private var nextID: Int
     private var hung: [CheckedContinuation<Void, Never>] = []
 
     init(_ script: [Behaviour] = [], firstID: Int = 5001) {
         self.script = script
         self.nextID = firstID
+    }
+
+    /// The server numbers the reports it accepted with a token.
+    func numberTokens() { tokensNumbered = true }
+
+    func requestID(forToken token: String) async throws(PlatformError) -> String? {
+        tokenLookups += 1
+        guard tokensNumbered, token.hasPrefix("tok-") else { return nil }
+        return String(token.dropFirst(4))
     }
 
     func releaseHung() {
@@ -75,6 +88,8 @@ actor ScriptedPlatform: ReportPlatform {
         case .createThenLose:
             _ = create(submission)
             throw .unavailable
+        case .acceptWithToken:
+            return PlatformReceipt(id: nil, token: "tok-" + create(submission))
         case .createThenHang:
             _ = create(submission)
             await withCheckedContinuation { hung.append($0) }

@@ -2,6 +2,7 @@ import BridgeCore
 import Foundation
 import Platform
 import Testing
+@testable import TestDoubles
 
 /// Every answer `/report/new/mobile` documents, each a typed error with what to tell the resident and the operator.
 @Suite struct FixMyStreetErrorTests {
@@ -108,7 +109,3 @@ import Testing
     }
 }
 
-/// A scripted answer shows in test names by its body's start.
-extension DoubleAnswer: CustomStringConvertible {
-    var description: String { "\(status) \(contentType) \(body.prefix(40))" }
-}

@@ -2,6 +2,7 @@ import BridgeCore
 import Foundation
 import Platform
 import Testing
+@testable import TestDoubles
 
 /// What the status poller and the duplicate hint read.
 @Suite struct FixMyStreetStatusTests {

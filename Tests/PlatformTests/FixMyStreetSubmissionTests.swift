@@ -3,6 +3,7 @@ import BridgeCore
 import Foundation
 import Platform
 import Testing
+@testable import TestDoubles
 
 /// Filing reports on FixMyStreet as the staff account, on the resident's behalf.
 @Suite struct FixMyStreetSubmissionTests {

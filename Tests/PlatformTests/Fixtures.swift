@@ -3,6 +3,7 @@ import BridgeCore
 import Foundation
 import NIOCore
 import Platform
+@testable import TestDoubles
 
 /// Kosovo as the double serves it: three municipalities, a geocoder, and residents' reports.
 enum Fixture {

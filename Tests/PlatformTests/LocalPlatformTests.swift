@@ -2,6 +2,7 @@ import BridgeCore
 import Foundation
 import Platform
 import Testing
+@testable import TestDoubles
 
 /// The platform `simulate` and the demo use.
 @Suite struct LocalPlatformTests {

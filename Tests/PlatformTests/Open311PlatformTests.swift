@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import Platform
 import Testing
+@testable import TestDoubles
 
 /// A city's own GeoReport v2 server accepting `POST requests.json`.
 @Suite struct Open311PlatformTests {

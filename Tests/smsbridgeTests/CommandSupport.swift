@@ -83,11 +83,12 @@ final class RunningCommand: @unchecked Sendable {
     private var exited = false
     private var inputClosed = false
 
-    init(_ arguments: [String], in directory: URL = Package.root) throws {
+    init(_ arguments: [String], in directory: URL = Package.root, environment: [String: String] = [:]) throws {
         _ = Self.ignoreBrokenPipe
         process.executableURL = try Package.requireExecutable()
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let output = Pipe()
         let errors = Pipe()
         process.standardInput = input
@@ -196,6 +197,31 @@ final class RunningCommand: @unchecked Sendable {
         defer { condition.unlock() }
         return CommandResult(status: process.terminationStatus,
                              stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Waits until stdout and stderr together contain `text`; returns everything written so far.
+    @discardableResult
+    func waitForOutput(containing text: String, timeout: TimeInterval = RunningCommand.defaultTimeout) throws -> String {
+        let needle = Data(text.utf8)
+        try wait(timeout: timeout, for: "write \"\(text)\"") { stdout.range(of: needle) != nil || stderr.range(of: needle) != nil }
+        return output
+    }
+
+    /// stdout then stderr, as written so far.
+    var output: String {
+        condition.lock()
+        defer { condition.unlock() }
+        return String(decoding: stdout, as: UTF8.self) + String(decoding: stderr, as: UTF8.self)
+    }
+
+    /// `kill -9`: no shutdown, no flushing; waits until the process is gone.
+    func crash() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        let deadline = Date(timeIntervalSinceNow: 10)
+        condition.lock()
+        while !exited && condition.wait(until: deadline) {}
+        condition.unlock()
     }
 
     /// Ends the process if it is still running: SIGTERM, then SIGKILL if it ignores that.

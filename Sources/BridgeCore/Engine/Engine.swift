@@ -81,6 +81,7 @@ struct Turn {
             if let (id, _) = keyword, id == .start || id == .restart { optIn() }
             return
         }
+        if answerFollowUp(text, isCommand: keyword?.0.isCommand ?? false) { return }
         if isUSSD, text.isEmpty {
             if let step = session.awaiting { ask(step, keepPage: true) } else { startConversation("") }
             return

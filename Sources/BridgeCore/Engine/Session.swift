@@ -53,6 +53,8 @@ public struct Session: Sendable, Codable, Equatable {
     public var optedOut = false
     /// References of this resident's reports, oldest first.
     public var references: [String] = []
+    /// A question about a completed report waiting for the resident's answer (which of several places).
+    public var followUp: FollowUpQuestion?
 
     public init(phone: String, deployment: String) {
         self.phone = phone

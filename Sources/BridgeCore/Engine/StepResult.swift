@@ -64,6 +64,8 @@ public enum Effect: Sendable, Codable, Equatable {
     case optIn
     /// Answer STATUS: look the reference up (nil: the resident's latest) and send its status text.
     case statusQuery(reference: String?)
+    /// The resident answered a ``FollowUpQuestion``: file the waiting report at `place`, or at the fallback point when nil.
+    case placeChosen(ticket: String, place: PlaceOption?)
 }
 
 /// The outcome of one inbound message: the new session, what to send, what to do.

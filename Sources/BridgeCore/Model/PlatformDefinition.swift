@@ -29,12 +29,25 @@ public struct PlatformDefinition: Sendable, Equatable {
     public var pollInterval: Double
     /// Closed reports are looked at every this many polls only (they can be reopened).
     public var closedPollEvery: Int
+    /// FixMyStreet is given a keyed hash of the resident's number (secret `pseudonym_key`) instead of the number; the store
+    /// keeps the number, so status updates still reach the resident.
+    public var pseudonymous = false
+    /// Whether the resident is asked by SMS which place they meant when the geocoder knows several for their words.
+    public var askPlace: Bool
+    /// A STATUS question about a report not checked on the platform for this long is answered after asking it again.
+    public var statusStaleAfter: Double
+    /// A report the platform has not taken after this long is given up: the resident is told, the operator sees it in the log.
+    public var giveUpAfter: Double
+    /// FixMyStreet's `TIME_ZONE`: its Open311 list compares dates as wall-clock times in that zone, ignoring any offset,
+    /// so the poller must write them the same way or miss reports.
+    public var timeZone: TimeZone = .gmt
     public var file: String
     public var line: Int
 
     public init(type: PlatformType, baseURL: String? = nil, secretVariables: [String: String] = [:], serviceTag: String = "SMS",
                 jurisdictionID: String? = nil, fallbackCategoryID: String = "other", pendingNoticeAfter: Double = 5,
-                pollInterval: Double = 600, closedPollEvery: Int = 12, file: String = "", line: Int = 1) {
+                pollInterval: Double = 600, closedPollEvery: Int = 12, askPlace: Bool = true, statusStaleAfter: Double = 600,
+                giveUpAfter: Double = 3 * 86_400, file: String = "", line: Int = 1) {
         self.type = type
         self.baseURL = baseURL
         self.secretVariables = secretVariables
@@ -44,6 +57,9 @@ public struct PlatformDefinition: Sendable, Equatable {
         self.pendingNoticeAfter = pendingNoticeAfter
         self.pollInterval = pollInterval
         self.closedPollEvery = closedPollEvery
+        self.askPlace = askPlace
+        self.statusStaleAfter = statusStaleAfter
+        self.giveUpAfter = giveUpAfter
         self.file = file
         self.line = line
     }
@@ -52,7 +68,7 @@ public struct PlatformDefinition: Sendable, Equatable {
     public var requiredSecrets: [String] {
         switch type {
         case .local: []
-        case .fixmystreet: ["email", "password"]
+        case .fixmystreet: ["email", "password"] + (pseudonymous ? ["pseudonym_key"] : [])
         case .open311: ["api_key"]
         }
     }

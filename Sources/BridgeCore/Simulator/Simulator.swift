@@ -119,7 +119,8 @@ public struct Simulator: Sendable {
                 } else {
                     outputs.append(.reply(Engine.unknownReference(reference ?? "", to: phone, language: language, deployment)))
                 }
-            case .optOut, .optIn:
+            case .optOut, .optIn, .placeChosen:
+                // The simulator files at once on its local platform, so it never asks a follow-up question.
                 break
             }
         }

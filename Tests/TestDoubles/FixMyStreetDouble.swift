@@ -13,16 +13,17 @@ struct FixMyStreetDouble: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Runs `body` with a double listening on 127.0.0.1 (port chosen by the system), then stops it.
+    /// Runs `body` with a double listening on 127.0.0.1 (on `port`, or one the system chooses), then stops it.
+    /// Passing `state` keeps the double's database across a stop and start (an outage).
     static func with<T: Sendable>(
+        port requestedPort: Int = 0, state: FixMyStreetState = FixMyStreetState(),
         configure: @Sendable (FixMyStreetState) async -> Void = { _ in }, _ body: @Sendable (FixMyStreetDouble) async throws -> T
     ) async throws -> T {
-        let state = FixMyStreetState()
         await configure(state)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router(state),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fixmystreet-double"),
+            configuration: .init(address: .hostname("127.0.0.1", port: requestedPort), serverName: "fixmystreet-double"),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
@@ -34,9 +35,11 @@ struct FixMyStreetDouble: Sendable {
             guard let port = await iterator.next(), port > 0 else { throw TestFailure("the FixMyStreet double did not start") }
             do {
                 let result = try await body(FixMyStreetDouble(port: port, state: state))
+                await state.releaseHeldAnswers()
                 group.cancelAll()
                 return result
             } catch {
+                await state.releaseHeldAnswers()
                 group.cancelAll()
                 throw error
             }
@@ -70,6 +73,11 @@ struct FixMyStreetDouble: Sendable {
             cookie: request.headers[.cookie], acceptLanguage: request.headers[.acceptLanguage],
             contentType: request.headers[.contentType])
         let answer = await state.answer(recorded)
+        if answer.held {
+            // The bridge is meant to die (or time out) waiting: answer only once released, or after a minute.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while await !state.heldAnswersReleased, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        }
         var headers: HTTPFields = [.contentType: answer.contentType]
         if let cookie = answer.setCookie { headers[.setCookie] = cookie }
         return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
@@ -100,12 +108,16 @@ struct RecordedRequest: Sendable, CustomStringConvertible {
     var description: String { "\(method) \(path)" }
 }
 
-/// A scripted answer: status, content type and body exactly as given.
-struct DoubleAnswer: Sendable {
+/// A scripted answer: status, content type and body exactly as given; shows in test names by its body's start.
+struct DoubleAnswer: Sendable, CustomStringConvertible {
     var status: Int
     var contentType: String
     var body: String
     var setCookie: String?
+    /// Sent only when the test releases it: the report is saved, the bridge never hears so.
+    var held = false
+
+    var description: String { "\(status) \(contentType) \(body.prefix(40))" }
 
     static func json(_ body: String, status: Int = 200, setCookie: String? = nil) -> DoubleAnswer {
         DoubleAnswer(status: status, contentType: "application/json; charset=utf-8", body: body, setCookie: setCookie)
@@ -189,7 +201,13 @@ actor FixMyStreetState {
         case answer(DoubleAnswer)
         /// Save the report as usual, then fail (a timeout or crash after FixMyStreet committed).
         case saveThenFail(DoubleAnswer)
+        /// Save the report as usual, then hold the answer until ``releaseHeldAnswers()`` (the bridge is killed meanwhile).
+        case saveThenHold
     }
+
+    private(set) var heldAnswersReleased = false
+
+    func releaseHeldAnswers() { heldAnswersReleased = true }
 
     func configure(bodies: [DoubleBody]) { self.bodies = bodies }
     func configure(places: [String: GeocoderAnswer]) { self.places = places }
@@ -315,6 +333,7 @@ actor FixMyStreetState {
             switch scriptedSubmissions.removeFirst() {
             case .answer(let answer): return answer
             case .saveThenFail(let answer): failure = answer
+            case .saveThenHold: failure = DoubleAnswer(status: 200, contentType: "application/json; charset=utf-8", body: "", held: true)
             }
         }
         let (found, located) = body(at: request, latitude: "lat", longitude: "lon")
@@ -350,6 +369,10 @@ actor FixMyStreetState {
         var report = newReport(request, body: body, category: category, username: contributing ? username : Self.staffEmail, state: "confirmed")
         report.ownedByStaff = !contributing
         reports.append(report)
+        if var held = failure, held.held {
+            held.body = #"{"success":1,"report":\#(report.id)}"#
+            return held
+        }
         return failure ?? .json(#"{"success":1,"report":\#(report.id)}"#)
     }
 

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Answers to a question about a completed report (``FollowUpQuestion``), read before anything else the resident says.
+extension Turn {
+    /// At most this many places are offered: a longer list costs segments and is no easier to pick from.
+    static let maximumPlaces = 5
+
+    /// Reads the message as the answer to the pending follow-up question; returns whether it was consumed.
+    ///
+    /// Commands, an expired question and messages sent while a new report is under way pass through. A reply that
+    /// names no option is asked again within the landmark step's retries, then the report is filed at the fallback point
+    /// and the message is handled like any other.
+    mutating func answerFollowUp(_ text: String, isCommand: Bool) -> Bool {
+        guard var question = session.followUp else { return false }
+        if now.timeIntervalSince(question.askedAt) > dialog.sessionTimeout {
+            session.followUp = nil
+            return false
+        }
+        if isCommand || session.isInConversation || isUSSD { return false }
+        var options = question.places.map { ChoiceOption(phrases: [$0.name]) }
+        options.append(ChoiceOption(phrases: dialog.languages.map { dialog.text(.landmarkNone, $0) }))
+        if case .option(let index, _) = ChoiceMatcher(options: options).match(text) {
+            session.followUp = nil
+            effects.append(.placeChosen(ticket: question.ticket, place: index < question.places.count ? question.places[index] : nil))
+            return true
+        }
+        question.invalidAnswers += 1
+        if question.invalidAnswers > (dialog.step(.landmark) ?? DialogStep(id: .landmark)).retries {
+            session.followUp = nil
+            effects.append(.placeChosen(ticket: question.ticket, place: nil))
+            return false
+        }
+        session.followUp = question
+        let notice = renderer.fill(.invalidChoice, question.language, ["max": String(options.count)])
+        replies += renderer.smsReplies(notices: [notice], prompt: nil, language: question.language, to: session.phone, awaiting: nil)
+        return true
+    }
+}
+
+extension Engine {
+    /// Asks the resident which of the geocoder's places they meant, by SMS, and remembers the question in the session.
+    ///
+    /// The places are numbered as in the landmark step's own choice, with "none of these" last.
+    public static func askPlace(
+        _ session: Session, ticket: String, places: [PlaceOption], language: LanguageTag, _ deployment: Deployment, now: Date
+    ) -> (session: Session, replies: [Reply]) {
+        let offered = Array(places.prefix(Turn.maximumPlaces))
+        var session = session
+        session.followUp = FollowUpQuestion(ticket: ticket, places: offered, language: language, askedAt: now)
+        let renderer = MessageRenderer(deployment: deployment)
+        let dialog = deployment.dialog
+        let prompt = Prompt.menu(
+            template: dialog.text(.landmarkChoice, language),
+            options: offered.map { String($0.name.prefix(60)) } + [dialog.text(.landmarkNone, language)])
+        let replies = renderer.smsReplies(notices: [], prompt: prompt, language: language, to: session.phone, awaiting: nil)
+        return (session, replies)
+    }
+}
