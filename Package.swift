@@ -87,6 +87,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The crash and outage suite behind scripts/faults (issue 7): the real server against the gateway and FixMyStreet doubles.
+        .executableTarget(
+            name: "smsbridge-faults",
+            dependencies: [
+                "BridgeCore", "BridgeStore", "TestDoubles",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Faults",
+            swiftSettings: swiftSettings
+        ),
         // The load generator behind scripts/bench (issue 6): residents over loopback, a slow platform, seeding, resident costs.
         .executableTarget(
             name: "smsbridge-bench",
@@ -99,6 +114,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Benchmarks/LoadGenerator",
+            swiftSettings: swiftSettings
+        ),
+        // libFuzzer targets (issue 7, scripts/fuzz): gateways, config, text, engine in one binary. A plain build links
+        // it as a replay tool; scripts/fuzz builds it alone with -sanitize=fuzzer,address -DFUZZING.
+        .executableTarget(
+            name: "smsbridge-fuzz",
+            dependencies: ["BridgeCore", "Gateways"],
+            path: "Fuzz/Sources",
             swiftSettings: swiftSettings
         ),
         .testTarget(
