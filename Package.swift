@@ -87,6 +87,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The crash and outage suite behind scripts/faults (issue 7): the real server against the gateway and FixMyStreet doubles.
+        .executableTarget(
+            name: "smsbridge-faults",
+            dependencies: [
+                "BridgeCore", "BridgeStore", "TestDoubles",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Faults",
+            swiftSettings: swiftSettings
+        ),
         // The load generator behind scripts/bench (issue 6): residents over loopback, a slow platform, seeding, resident costs.
         .executableTarget(
             name: "smsbridge-bench",

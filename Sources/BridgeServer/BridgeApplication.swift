@@ -120,7 +120,10 @@ public struct BridgeApplication: Sendable {
                               logger: logger)
         app.addServices(outboxSender(httpClient: httpClient, policy: policy))
         if let days = configuration.server.retentionDays { app.addServices(retentionPurger(days: days)) }
-        if !platforms.isEmpty { app.addServices(reportForwarder(), statusPoller(), statusRefresher()) }
+        if !platforms.isEmpty {
+            // One retry knob (server.retry_initial_delay) for sending SMS and for filing reports.
+            app.addServices(reportForwarder(policy: ForwarderPolicy(initialDelay: policy.initialDelay)), statusPoller(), statusRefresher())
+        }
         return app
     }
 }

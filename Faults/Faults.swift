@@ -1,0 +1,40 @@
+import Foundation
+
+/// `smsbridge-faults`: the crash and outage suite behind `scripts/faults`. It runs the real `smsbridge serve` binary
+/// against a gateway double and the FixMyStreet double, kills it, starves it, and checks that a report sent is a report
+/// received, once.
+@main
+struct FaultsCommand {
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        func value(_ name: String) -> String? {
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+            defer { arguments.removeSubrange(index...index + 1) }
+            return arguments[index + 1]
+        }
+        guard let executable = value("--executable") else {
+            print("usage: smsbridge-faults --executable PATH [--root DIR] [--rounds N] [--residents N] [--enospc-library PATH]")
+            exit(2)
+        }
+        let options = SuiteOptions(
+            executable: URL(fileURLWithPath: executable),
+            root: URL(fileURLWithPath: value("--root") ?? FileManager.default.currentDirectoryPath),
+            rounds: value("--rounds").flatMap(Int.init) ?? 10,
+            residents: value("--residents").flatMap(Int.init) ?? 60,
+            enospcLibrary: value("--enospc-library"))
+        let tally = Tally()
+        let started = Date()
+        do {
+            try await Scenarios.crashRounds(options, tally: tally)
+            try await Scenarios.gatewayOutage(options, tally: tally)
+            try await Scenarios.platformOutage(options, tally: tally)
+            try await Scenarios.fullDisk(options, tally: tally)
+        } catch {
+            await tally.check("suite", false, "stopped: \(error)")
+        }
+        let (lost, duplicateReports, duplicateSMS, failures) = await (tally.lost, tally.duplicateReports, tally.duplicateSMS, tally.failures)
+        print(String(format: "faults suite: %d check(s) failed in %.0f s", failures, Date().timeIntervalSince(started)))
+        print("lost=\(lost) duplicate_reports=\(duplicateReports) duplicate_sms=\(duplicateSMS)")
+        exit(failures == 0 && lost == 0 && duplicateReports == 0 && duplicateSMS == 0 ? 0 : 1)
+    }
+}
