@@ -33,24 +33,35 @@ enum Shipped {
 }
 
 #if FUZZING
-/// Chosen once, before the first input.
-nonisolated(unsafe) private var selectedTarget: FuzzTarget?
+/// libFuzzer's entry for programs with their own `main` (SwiftPM names the executable's entry point itself on Linux).
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
 
-@_cdecl("LLVMFuzzerInitialize")
-public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {
-    let name = ProcessInfo.processInfo.environment["SMSBRIDGE_FUZZ_TARGET"] ?? ""
-    guard let target = FuzzTarget(rawValue: name) else {
-        FileHandle.standardError.write(Data("set SMSBRIDGE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
-        exit(2)
-    }
-    selectedTarget = target
-    return 0
-}
+/// Chosen once in `main`, before the first input.
+nonisolated(unsafe) private var selectedTarget: FuzzTarget?
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     selectedTarget?.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
     return 0
+}
+
+@main struct FuzzDriver {
+    static func main() {
+        let name = ProcessInfo.processInfo.environment["SMSBRIDGE_FUZZ_TARGET"] ?? ""
+        guard let target = FuzzTarget(rawValue: name) else {
+            FileHandle.standardError.write(Data("set SMSBRIDGE_FUZZ_TARGET to one of: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+            exit(2)
+        }
+        selectedTarget = target
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv, fuzzerTestOneInput))
+    }
 }
 #else
 @main struct Replay {
