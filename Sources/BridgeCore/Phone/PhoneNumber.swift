@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How the gateway labelled the sender address (SMPP `source_addr_ton`, modem type 145/129).
 /// It settles readings the digits alone leave open.
@@ -41,11 +42,37 @@ public enum PhoneNumber {
     /// for `+` and `00` forms. `.national` puts the national reading first; `.alphanumeric`
     /// is taken at its word.
     public static func normalize(_ raw: String, defaultRegion: String, typeOfNumber: TypeOfNumber = .unknown) -> PhoneNumberParse {
+        let key = NormalizeKey(raw: raw, region: defaultRegion, typeOfNumber: typeOfNumber)
+        if let parsed = normalized.withLock({ $0[key] }) { return parsed }
+        let parsed = parse(raw, defaultRegion: defaultRegion, typeOfNumber: typeOfNumber)
+        normalized.withLock { cache in
+            if cache.count >= normalizedLimit { cache.removeAll(keepingCapacity: true) }
+            cache[key] = parsed
+        }
+        return parsed
+    }
+
+    /// Recent answers of `normalize`. Every webhook normalises its sender at least twice (adapter, then processor) and a
+    /// resident sends several messages in a few minutes, while classifying a number runs the numbering plan's regexes
+    /// (a tenth of a webhook's CPU). The answer depends on the arguments alone; the cache is emptied when full.
+    private static let normalized = Mutex<[NormalizeKey: PhoneNumberParse]>([:])
+    private static let normalizedLimit = 8_192
+
+    private struct NormalizeKey: Hashable {
+        var raw: String
+        var region: String
+        var typeOfNumber: TypeOfNumber
+    }
+
+    private static func parse(_ raw: String, defaultRegion: String, typeOfNumber: TypeOfNumber) -> PhoneNumberParse {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return .invalid(raw: raw, reason: "empty sender") }
         if typeOfNumber == .alphanumeric { return .alphanumeric(trimmed) }
 
-        let address = withoutURIScheme(asciiDigits(trimmed.precomposedStringWithCompatibilityMapping))
+        // NFKC folds full-width and other compatibility digits; ASCII is already in that form, and gateways send ASCII
+        // almost always, so the (Foundation, allocation-heavy) normalisation is skipped for it.
+        let compatible = trimmed.utf8.allSatisfy { $0 < 0x80 } ? trimmed : trimmed.precomposedStringWithCompatibilityMapping
+        let address = withoutURIScheme(asciiDigits(compatible))
         if address.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) {
             return .alphanumeric(trimmed)
         }
