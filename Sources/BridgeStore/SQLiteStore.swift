@@ -5,6 +5,8 @@ import GRDB
 /// The default store: one SQLite file in WAL mode, through GRDB's pool (one writer, concurrent readers).
 public final class SQLiteStore: Store {
     let pool: DatabasePool
+    /// Writes that arrive while a commit is in progress share the next transaction (see ``GroupCommit``).
+    let groupCommit: GroupCommit
     public let path: String
 
     /// Opens (creating folders and the file if needed) and migrates the database at `path`.
@@ -19,11 +21,12 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        groupCommit = GroupCommit(pool: pool)
         try Self.migrator.migrate(pool)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await pool.write { db in try body(SQLiteTransaction(db: db)) }
+        try await groupCommit.write { db in try body(SQLiteTransaction(db: db)) }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {

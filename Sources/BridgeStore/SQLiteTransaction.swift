@@ -18,9 +18,10 @@ struct SQLiteTransaction: StoreTransaction {
     }()
 
     // MARK: Inbound
+    // The statements every webhook runs are prepared once per connection (`cachedStatement`) instead of compiled per call.
 
     func inbound(gateway: String, providerID: String) throws -> (record: InboundRecord, answer: StoredAnswer?)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inbound_message WHERE gateway = ? AND provider_id = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM inbound_message WHERE gateway = ? AND provider_id = ?"),
                                          arguments: [gateway, providerID]) else { return nil }
         let record = InboundRecord(
             id: row["id"], gateway: row["gateway"], providerID: row["provider_id"], phone: row["phone"], deployment: row["deployment"],
@@ -33,19 +34,20 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func insertInbound(_ record: InboundRecord) throws -> Int64 {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO inbound_message (gateway, provider_id, phone, deployment, text, channel, received_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [record.gateway, record.providerID, record.phone, record.deployment, record.text, record.channel.rawValue,
                         record.receivedAt.timeIntervalSince1970])
         return db.lastInsertedRowID
     }
 
     func setAnswer(_ answer: StoredAnswer, forInbound id: Int64) throws {
-        try db.execute(sql: "UPDATE inbound_message SET answer_status = ?, answer_type = ?, answer_body = ? WHERE id = ?",
-                       arguments: [answer.status, answer.contentType, answer.body, id])
+        try db.cachedStatement(sql: "UPDATE inbound_message SET answer_status = ?, answer_type = ?, answer_body = ? WHERE id = ?")
+            .execute(arguments: [answer.status, answer.contentType, answer.body, id])
     }
 
     func inboundCount() throws -> Int {
@@ -55,18 +57,19 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: Sessions
 
     func session(deployment: String, phone: String) throws -> Session? {
-        guard let data = try Data.fetchOne(db, sql: "SELECT data FROM session WHERE deployment = ? AND phone = ?",
+        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM session WHERE deployment = ? AND phone = ?"),
                                            arguments: [deployment, phone]) else { return nil }
         return try Self.decoder.decode(Session.self, from: data)
     }
 
     func saveSession(_ session: Session, at: Date) throws {
         let data = try Self.encoder.encode(session)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO session (deployment, phone, data, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (deployment, phone) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
-                """,
+                """
+        ).execute(
             arguments: [session.deployment, session.phone, data, at.timeIntervalSince1970])
     }
 
@@ -77,12 +80,13 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: Outbox
 
     func enqueue(_ item: OutboxItem) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO outbox (id, gateway, deployment, phone, text, status, attempts, next_attempt_at, provider_message_id,
                                     last_error, bypass_opt_out, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [item.id, item.gateway, item.deployment, item.phone, item.text, item.status.rawValue, item.attempts,
                         item.nextAttemptAt.timeIntervalSince1970, item.providerMessageID, item.lastError, item.bypassesOptOut,
                         item.createdAt.timeIntervalSince1970, item.updatedAt.timeIntervalSince1970])
