@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smsbridge-bench",
         abstract: "Benchmarks for smsbridge: pipeline and /healthz saturation, latency at fixed rates, RSS, USSD with a bad platform.",
-        subcommands: [Load.self, USSD.self, Seed.self, Cost.self, Summary.self])
+        subcommands: [Load.self, Pipeline.self, USSD.self, Seed.self, Cost.self, Summary.self])
 }
 
 /// Where the server under test listens and how to sign for it.
@@ -41,6 +41,14 @@ func printPhase(_ result: PhaseResult, offered: Double? = nil) {
     if let offered { line += "  (offered \(Int(offered))/s)" }
     if let error = result.firstError { line += "  first error: \(error)" }
     print(line)
+}
+
+/// The server's CPU per completed message over a phase, warm-up included on both sides of the division (the warm-up's
+/// messages are estimated at the phase's rate).
+func cpuMicroseconds(since before: Double, pid: Int32, phase: PhaseResult, warmup: Double) -> Double {
+    let used = (ProcessCPU.seconds(pid: pid) ?? before) - before
+    let messages = Double(phase.completed) * (phase.seconds + warmup) / phase.seconds
+    return messages > 0 ? used / messages * 1e6 : 0
 }
 
 extension String {
@@ -82,12 +90,16 @@ extension BenchCommand {
 
             let sampler = RSSSampler(pid: target.pid)
             let sampling = sampler.start()
+            let cpuBefore = ProcessCPU.seconds(pid: target.pid) ?? 0
             let pipeline = try await runner.phase("pipeline: signed SMS conversations", kind: .sms, factory: factory,
                                                   connections: connections, block: 1, warmup: warmup, duration: duration)
+            let cpuPerMessage = cpuMicroseconds(since: cpuBefore, pid: target.pid, phase: pipeline, warmup: warmup)
             let loaded = sampler.stop()
             await sampling.value
             printPhase(pipeline)
-            print("  \(pipeline.conversations) conversations (reports) completed; server RSS under load \(format(loaded)) MB")
+            print("  \(pipeline.conversations) conversations (reports) completed; server CPU \(format(cpuPerMessage, 0)) µs per message; "
+                + "server RSS under load \(format(loaded)) MB")
+            out.append(("pipeline_cpu_us_per_msg", format(cpuPerMessage, 0)))
             out += [("pipeline_msgs_per_s", format(pipeline.perSecond, 0)), ("pipeline_p50_ms", format(pipeline.percentile(0.5), 2)),
                     ("pipeline_p99_ms", format(pipeline.percentile(0.99), 2)), ("pipeline_errors", String(pipeline.errors)),
                     ("pipeline_conversations", String(pipeline.conversations)), ("rss_load_mb", format(loaded))]
@@ -177,6 +189,26 @@ extension BenchCommand {
             guard result.completed > 0, result.errors == 0 else {
                 throw ValidationError("USSD phase failed: \(result.firstError ?? "no turn completed")")
             }
+        }
+    }
+
+    /// The pipeline phase alone, for profiling a server under callgrind (`valgrind --tool=callgrind smsbridge serve ...`).
+    struct Pipeline: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Only the pipeline saturation phase (for profiling).")
+        @OptionGroup var target: Target
+        @Option(help: "Concurrent connections.") var connections = 64
+        @Option(help: "Seconds.") var duration = 10.0
+        @Option(help: "Resident number block (0-5); use another one to start new conversations on the same database.") var block = 1
+
+        func run() async throws {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let runner = LoadRunner(group: group, host: target.host, port: target.port)
+            let cpuBefore = ProcessCPU.seconds(pid: target.pid) ?? 0
+            let result = try await runner.phase("pipeline: signed SMS conversations", kind: .sms, factory: try target.factory(),
+                                                connections: connections, block: block, warmup: 1, duration: duration)
+            printPhase(result)
+            print("  server CPU \(format(cpuMicroseconds(since: cpuBefore, pid: target.pid, phase: result, warmup: 1), 0)) µs per message")
+            try await group.shutdownGracefully()
         }
     }
 
