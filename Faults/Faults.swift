@@ -13,7 +13,7 @@ struct FaultsCommand {
             return arguments[index + 1]
         }
         guard let executable = value("--executable") else {
-            print("usage: smsbridge-faults --executable PATH [--root DIR] [--rounds N] [--residents N] [--enospc-library PATH]")
+            print("usage: smsbridge-faults --executable PATH [--root DIR] [--rounds N] [--residents N] [--enospc-library PATH] [--timeouts]")
             exit(2)
         }
         let options = SuiteOptions(
@@ -21,12 +21,13 @@ struct FaultsCommand {
             root: URL(fileURLWithPath: value("--root") ?? FileManager.default.currentDirectoryPath),
             rounds: value("--rounds").flatMap(Int.init) ?? 10,
             residents: value("--residents").flatMap(Int.init) ?? 60,
-            enospcLibrary: value("--enospc-library"))
+            enospcLibrary: value("--enospc-library"), timeouts: arguments.contains("--timeouts"))
         let tally = Tally()
         let started = Date()
         do {
             try await Scenarios.crashRounds(options, tally: tally)
             try await Scenarios.gatewayOutage(options, tally: tally)
+            if options.timeouts { try await Scenarios.gatewayOutage(options, tally: tally, hanging: true) }
             try await Scenarios.platformOutage(options, tally: tally)
             try await Scenarios.fullDisk(options, tally: tally)
         } catch {

@@ -10,6 +10,8 @@ struct SuiteOptions: Sendable {
     var rounds: Int
     var residents: Int
     var enospcLibrary: String?
+    /// Also a provider that times out (each attempt costs the bridge's 15 s request timeout).
+    var timeouts: Bool
 }
 
 /// The tallies the summary line prints, and one line per check.
@@ -151,17 +153,19 @@ enum Scenarios {
 
     // MARK: Gateway outage
 
-    /// The provider answers 503 for a while: everything queued goes out afterwards, per resident in order, with backoff.
-    static func gatewayOutage(_ options: SuiteOptions, tally: Tally) async throws {
-        try await GatewayDouble.with(hold: .seconds(1)) { gateway in
+    /// The provider answers 503 (or, with `hanging`, holds every request past the bridge's 15 s timeout) for a while:
+    /// everything queued goes out afterwards, per resident in order, with backoff.
+    static func gatewayOutage(_ options: SuiteOptions, tally: Tally, hanging: Bool = false) async throws {
+        let name = hanging ? "gateway timing out then up" : "gateway 503 then up"
+        try await GatewayDouble.with(hold: .seconds(20)) { gateway in
             try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [prishtina]) }) { fms in
-                let workspace = try Workspace(root: options.root, name: "gateway", gatewayPort: gateway.port, fixMyStreetPort: fms.port,
+                let workspace = try Workspace(root: options.root, name: hanging ? "timeout" : "gateway", gatewayPort: gateway.port, fixMyStreetPort: fms.port,
                                               bridgePort: try freePort())
                 let bridge = BridgeProcess(executable: options.executable, directory: workspace.directory, port: workspace.bridgePort,
                                            environment: Workspace.environment)
                 try await bridge.start()
-                await gateway.ledger.set(.failing)
-                let phones = (0..<max(3, options.residents / 4)).map { phone($0, block: 2) }
+                await gateway.ledger.set(hanging ? .hanging : .failing)
+                let phones = (0..<(hanging ? 3 : max(3, options.residents / 4))).map { phone($0, block: hanging ? 5 : 2) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for (index, number) in phones.enumerated() {
                         group.addTask {
@@ -172,8 +176,9 @@ enum Scenarios {
                     }
                     try await group.waitForAll()
                 }
-                // Let the outage last until the first resident's first SMS was refused four times.
-                _ = try await eventually(60) { await gateway.ledger.attempts.filter { $0.to == phones[0] && !$0.delivered }.count >= 4 }
+                // Let the outage last until the first resident's first SMS was refused four times (timed out twice).
+                let refusals = hanging ? 2 : 4
+                _ = try await eventually(120) { await gateway.ledger.attempts.filter { $0.to == phones[0] && !$0.delivered }.count >= refusals }
                 await gateway.ledger.set(.up)
                 let settled = try await eventually(120) { await everyoneAcknowledged(phones, gateway: gateway.ledger, fms: fms) }
                 bridge.stop()
@@ -190,14 +195,16 @@ enum Scenarios {
                 let firstID = first.first?.id ?? ""
                 let times = first.filter { $0.id == firstID }.map(\.at)
                 let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }
-                let growing = gaps.count >= 3 && gaps.last! > gaps.first!
+                // The first gap also holds the first pass over every resident's refused SMS; the later ones are the backoff.
+                let backoff = Array(gaps.dropFirst())
+                let growing = gaps.count >= refusals - 1 && (hanging || (backoff.count >= 2 && backoff.last! > backoff.first!))
                 let duplicates = await gateway.ledger.duplicates()
                 await tally.add(duplicateSMS: duplicates.count)
-                await tally.check("gateway 503 then up: everything delivered", settled,
+                await tally.check("\(name): everything delivered", settled && duplicates.isEmpty,
                                   "\(phones.count) residents, \(await gateway.ledger.delivered.count) SMS delivered after "
                                       + "\(await gateway.ledger.attempts.filter { !$0.delivered }.count) refused attempts")
-                await tally.check("gateway 503 then up: per resident in order", outOfOrder.isEmpty, "out of order: \(outOfOrder)")
-                await tally.check("gateway 503 then up: backoff", growing,
+                await tally.check("\(name): per resident in order", outOfOrder.isEmpty, "out of order: \(outOfOrder)")
+                await tally.check("\(name): backoff", growing,
                                   "attempt gaps of one SMS: " + gaps.map { String(format: "%.2fs", $0) }.joined(separator: " "))
                 if settled { workspace.remove() }
             }
