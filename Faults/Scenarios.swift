@@ -91,17 +91,24 @@ enum Scenarios {
         }
     }
 
+    /// A fresh workspace and the bridge serving it, started.
+    static func launch(_ options: SuiteOptions, name: String, gatewayPort: Int, fixMyStreetPort: Int,
+                       environment extra: (Workspace) -> [String: String] = { _ in [:] }) async throws -> (Workspace, BridgeProcess) {
+        let workspace = try Workspace(root: options.root, name: name, gatewayPort: gatewayPort, fixMyStreetPort: fixMyStreetPort,
+                                      bridgePort: try freePort())
+        let bridge = BridgeProcess(executable: options.executable, directory: workspace.directory, port: workspace.bridgePort,
+                                   environment: Workspace.environment.merging(extra(workspace)) { $1 })
+        try await bridge.start()
+        return (workspace, bridge)
+    }
+
     // MARK: Crash rounds
 
     /// Many residents report while the bridge is killed with SIGKILL and restarted, `rounds` times.
     static func crashRounds(_ options: SuiteOptions, tally: Tally) async throws {
         try await GatewayDouble.with(hold: .seconds(1)) { gateway in
             try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [prishtina]) }) { fms in
-                let workspace = try Workspace(root: options.root, name: "crash", gatewayPort: gateway.port, fixMyStreetPort: fms.port,
-                                              bridgePort: try freePort())
-                let bridge = BridgeProcess(executable: options.executable, directory: workspace.directory, port: workspace.bridgePort,
-                                           environment: Workspace.environment)
-                try await bridge.start()
+                let (workspace, bridge) = try await launch(options, name: "crash", gatewayPort: gateway.port, fixMyStreetPort: fms.port)
                 let acknowledged = Acknowledged()
                 let phones = (0..<options.residents).map { phone($0, block: 1) }
                 let span = Double(options.rounds) * 0.7
@@ -159,11 +166,8 @@ enum Scenarios {
         let name = hanging ? "gateway timing out then up" : "gateway 503 then up"
         try await GatewayDouble.with(hold: .seconds(20)) { gateway in
             try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [prishtina]) }) { fms in
-                let workspace = try Workspace(root: options.root, name: hanging ? "timeout" : "gateway", gatewayPort: gateway.port, fixMyStreetPort: fms.port,
-                                              bridgePort: try freePort())
-                let bridge = BridgeProcess(executable: options.executable, directory: workspace.directory, port: workspace.bridgePort,
-                                           environment: Workspace.environment)
-                try await bridge.start()
+                let (workspace, bridge) = try await launch(options, name: hanging ? "timeout" : "gateway", gatewayPort: gateway.port,
+                                                           fixMyStreetPort: fms.port)
                 await gateway.ledger.set(hanging ? .hanging : .failing)
                 let phones = (0..<(hanging ? 3 : max(3, options.residents / 4))).map { phone($0, block: hanging ? 5 : 2) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -219,11 +223,7 @@ enum Scenarios {
         let state = FixMyStreetState()
         await state.configure(bodies: [prishtina])
         try await GatewayDouble.with(hold: .seconds(1)) { gateway in
-            let workspace = try Workspace(root: options.root, name: "platform", gatewayPort: gateway.port, fixMyStreetPort: fmsPort,
-                                          bridgePort: try freePort())
-            let bridge = BridgeProcess(executable: options.executable, directory: workspace.directory, port: workspace.bridgePort,
-                                       environment: Workspace.environment)
-            try await bridge.start()
+            let (workspace, bridge) = try await launch(options, name: "platform", gatewayPort: gateway.port, fixMyStreetPort: fmsPort)
             let phones = (0..<max(3, options.residents / 4)).map { phone($0, block: 3) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, number) in phones.enumerated() {
@@ -271,15 +271,10 @@ enum Scenarios {
         }
         try await GatewayDouble.with(hold: .seconds(1)) { gateway in
             try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [prishtina]) }) { fms in
-                let workspace = try Workspace(root: options.root, name: "disk", gatewayPort: gateway.port, fixMyStreetPort: fms.port,
-                                              bridgePort: try freePort())
-                let flag = workspace.directory.appendingPathComponent("disk-full").path
-                var environment = Workspace.environment
-                environment["LD_PRELOAD"] = library
-                environment["FAULTS_ENOSPC_FLAG"] = flag
-                let bridge = BridgeProcess(executable: options.executable, directory: workspace.directory, port: workspace.bridgePort,
-                                           environment: environment)
-                try await bridge.start()
+                let (workspace, bridge) = try await launch(options, name: "disk", gatewayPort: gateway.port, fixMyStreetPort: fms.port) {
+                    ["LD_PRELOAD": library, "FAULTS_ENOSPC_FLAG": $0.flag]
+                }
+                let flag = workspace.flag
                 let before = Resident(phone: phone(0, block: 4), port: workspace.bridgePort, gateway: Workspace.gatewayID)
                 try await before.say(oneShot(0), id: "disk-0-1")
                 _ = FileManager.default.createFile(atPath: flag, contents: nil)

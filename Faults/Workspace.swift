@@ -55,5 +55,8 @@ struct Workspace {
 
     var databasePath: String { directory.appendingPathComponent("data/smsbridge.sqlite").path }
 
+    /// While this file exists the full-disk shim fails every write to the SQLite files.
+    var flag: String { directory.appendingPathComponent("disk-full").path }
+
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }

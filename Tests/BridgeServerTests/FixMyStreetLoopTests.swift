@@ -78,6 +78,15 @@ enum FixMyStreetLoop {
 
     static func deployment(_ bridge: Bridge) -> Deployment { bridge.application.configuration.deployment(id: deploymentID)! }
 
+    /// The acknowledgement with FixMyStreet's id (the double numbers from 1234), in Albanian.
+    static func thanks(_ bridge: Bridge, reference: String = "1234") -> String {
+        Engine.thanks(reference: reference, to: GenericResident(bridge: bridge).phone, language: .albanian, deployment(bridge)).text
+    }
+
+    static func status(_ status: ReportStatus, _ bridge: Bridge, reference: String = "1234") -> String {
+        Engine.status(status, reference: reference, to: GenericResident(bridge: bridge).phone, language: .albanian, deployment(bridge)).text
+    }
+
     /// The SMS texts the gateway double received for the resident, in order.
     static func texts(_ bridge: Bridge) async -> [String] {
         await bridge.double.sent(to: GenericResident(bridge: bridge).phone).map(\.text)
@@ -116,7 +125,7 @@ enum FixMyStreetLoop {
             try await FixMyStreetLoop.run(fmsPort: fms.port) { bridge in
                 let resident = GenericResident(bridge: bridge)
                 try await FixMyStreetLoop.converse(resident)
-                let thanks = Engine.thanks(reference: "1234", to: resident.phone, language: .albanian, FixMyStreetLoop.deployment(bridge)).text
+                let thanks = FixMyStreetLoop.thanks(bridge)
                 try await FixMyStreetLoop.waitForText(thanks, bridge)
 
                 let report = try await FixMyStreetLoop.onlyReport(fms)
@@ -146,8 +155,7 @@ enum FixMyStreetLoop {
                     $0.state = "in progress"
                     $0.lastUpdate = Date().addingTimeInterval(5)
                 }
-                let status = Engine.status(.inProgress, reference: "1234", to: resident.phone, language: .albanian,
-                                           FixMyStreetLoop.deployment(bridge)).text
+                let status = FixMyStreetLoop.status(.inProgress, bridge)
                 try await FixMyStreetLoop.waitForText(status, bridge)
                 let listsSoFar = await fms.requests("/open311/v2/requests.json").count
                 _ = try await Harness.eventually("three more status polls") {
@@ -163,7 +171,7 @@ enum FixMyStreetLoop {
                     $0.state = "fixed - council"
                     $0.lastUpdate = Date().addingTimeInterval(10)
                 }
-                let fixed = Engine.status(.fixed, reference: "1234", to: resident.phone, language: .albanian, FixMyStreetLoop.deployment(bridge)).text
+                let fixed = FixMyStreetLoop.status(.fixed, bridge)
                 try await FixMyStreetLoop.waitForText(fixed, bridge)
             }
         }
@@ -184,7 +192,7 @@ enum FixMyStreetLoop {
                 return submissions.first.map { $0.attempts >= 3 && $0.lastError != nil && $0.state != .submitted } == true ? true : nil
             }
             try await FixMyStreetDouble.with(port: port, state: state) { fms in
-                let thanks = Engine.thanks(reference: "1234", to: resident.phone, language: .albanian, FixMyStreetLoop.deployment(bridge)).text
+                let thanks = FixMyStreetLoop.thanks(bridge)
                 try await FixMyStreetLoop.waitForText(thanks, bridge)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.username == resident.phone)
@@ -201,7 +209,7 @@ enum FixMyStreetLoop {
             try await FixMyStreetLoop.run(fmsPort: fms.port) { bridge in
                 let resident = GenericResident(bridge: bridge)
                 try await FixMyStreetLoop.converse(resident)
-                let thanks = Engine.thanks(reference: "1234", to: resident.phone, language: .albanian, FixMyStreetLoop.deployment(bridge)).text
+                let thanks = FixMyStreetLoop.thanks(bridge)
                 try await FixMyStreetLoop.waitForText(thanks, bridge)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.username == resident.phone)
@@ -232,7 +240,7 @@ enum FixMyStreetLoop {
                 for place in places { #expect(plain(question).contains(plain(place.address)), "\(question)") }
                 #expect(await fms.requests("/report/new/mobile").isEmpty, "nothing filed before the resident answered")
                 _ = try await resident.say("2")
-                let thanks = Engine.thanks(reference: "1234", to: resident.phone, language: .albanian, FixMyStreetLoop.deployment(bridge)).text
+                let thanks = FixMyStreetLoop.thanks(bridge)
                 try await FixMyStreetLoop.waitForText(thanks, bridge)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.latitude == 42.6502 && report.longitude == 21.1802, "\(report.latitude),\(report.longitude)")
@@ -256,7 +264,7 @@ enum FixMyStreetLoop {
                     await FixMyStreetLoop.texts(bridge).last.flatMap { $0.contains("Fushë Kosovë") || $0.contains("Fushe Kosove") ? $0 : nil }
                 }
                 _ = try await resident.say("3")
-                let thanks = Engine.thanks(reference: "1234", to: resident.phone, language: .albanian, FixMyStreetLoop.deployment(bridge)).text
+                let thanks = FixMyStreetLoop.thanks(bridge)
                 try await FixMyStreetLoop.waitForText(thanks, bridge)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.latitude == 42.6629 && report.longitude == 21.1655, "the deployment's centre: \(report.latitude),\(report.longitude)")
@@ -273,7 +281,7 @@ enum FixMyStreetLoop {
             try await FixMyStreetLoop.run(fmsPort: fms.port) { bridge in
                 let resident = GenericResident(bridge: bridge)
                 try await FixMyStreetLoop.converse(resident)
-                let thanks = Engine.thanks(reference: "1234", to: resident.phone, language: .albanian, FixMyStreetLoop.deployment(bridge)).text
+                let thanks = FixMyStreetLoop.thanks(bridge)
                 try await FixMyStreetLoop.waitForText(thanks, bridge)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.category == "Other")
@@ -301,17 +309,15 @@ enum FixMyStreetLoop {
             try await FixMyStreetLoop.run(fmsPort: fms.port, settings: settings) { bridge in
                 let resident = GenericResident(bridge: bridge)
                 try await FixMyStreetLoop.converse(resident)
-                let deployment = FixMyStreetLoop.deployment(bridge)
-                try await FixMyStreetLoop.waitForText(Engine.thanks(reference: "1234", to: resident.phone, language: .albanian, deployment).text, bridge)
+                try await FixMyStreetLoop.waitForText(FixMyStreetLoop.thanks(bridge), bridge)
                 // Fixed in FixMyStreet; the poller will not look for an hour.
                 await fms.state.update(1234) {
                     $0.state = "fixed - council"
                     $0.lastUpdate = Date().addingTimeInterval(5)
                 }
                 _ = try await resident.say("1234")
-                let fixed = Engine.status(.fixed, reference: "1234", to: resident.phone, language: .albanian, deployment).text
-                let texts = try await FixMyStreetLoop.waitForText(fixed, bridge)
-                let open = Engine.status(.open, reference: "1234", to: resident.phone, language: .albanian, deployment).text
+                let texts = try await FixMyStreetLoop.waitForText(FixMyStreetLoop.status(.fixed, bridge), bridge)
+                let open = FixMyStreetLoop.status(.open, bridge)
                 #expect(!texts.contains(open), "the stale stored status was not sent: \(texts)")
                 #expect(await fms.requests("/report/ajax/1234").count >= 1)
                 #expect(try await bridge.reports().first?.status == .fixed)
