@@ -72,4 +72,17 @@ import Testing
             #expect(!bridge.application.metrics.render().contains("smsbridge_inbound_rate_limited_total"))
         }
     }
+
+    @Test func stopIsHonouredEvenOverTheLimit() async throws {
+        try await DemoBridge.run(configure: { $0.server.senderLimit = SenderRateLimit(messages: 2, window: 60) }) { bridge in
+            for text in ["Përshëndetje", "1", "2", "3"] {
+                try await bridge.say(text, from: Self.bot)
+                bridge.clock.advance(1)
+            }
+            let optedOut = { try await bridge.store.read { try $0.isOptedOut(deployment: "prishtina", phone: Self.bot) } }
+            #expect(try await optedOut() == false)
+            #expect(try await bridge.say("STOP", from: Self.bot) == 200)
+            #expect(try await optedOut() == true, "the opt-out is recorded over the limit")
+        }
+    }
 }
