@@ -112,9 +112,9 @@ struct SQLiteTransaction: StoreTransaction {
 
     func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
         try Row.fetchAll(db, sql: """
-            SELECT * FROM outbox o WHERE status = 'queued' AND next_attempt_at <= ?
-              AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'queued' AND e.next_attempt_at > ? AND e.phone = o.phone
-                              AND e.sequence < o.sequence)
+            SELECT * FROM outbox o INDEXED BY outbox_queue WHERE status = 'queued' AND next_attempt_at <= ?
+              AND NOT EXISTS (SELECT 1 FROM outbox e INDEXED BY outbox_due WHERE e.status = 'queued' AND e.next_attempt_at > ?
+                              AND e.phone = o.phone AND e.sequence < o.sequence)
             ORDER BY sequence LIMIT ?
             """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, limit]).map(Self.outboxItem)
     }
