@@ -124,7 +124,8 @@ extension BenchCommand {
             var added = 0
             let seeding = try await clock.measure { added = try await Seeder.seed(path: database, total: target) }
             let idle100k = ProcessMemory.residentMB(pid: self.target.pid) ?? 0
-            print("  seeded \(added) sessions (to \(target)) in \(seeding); server RSS idle \(format(idle100k)) MB")
+            let seconds = Double(seeding.components.seconds) + Double(seeding.components.attoseconds) / 1e18
+            print("  seeded \(added) sessions (to \(target)) in \(format(seconds)) s; server RSS idle \(format(idle100k)) MB")
             let sampler100k = RSSSampler(pid: self.target.pid)
             let sampling100k = sampler100k.start()
             let after = try await runner.phase("500 msg/s over \(target / 1000)k sessions", kind: .sms, factory: factory,
