@@ -22,7 +22,9 @@ enum FuzzText {
         }
         _ = PhoneNumber.masked(text)
 
-        for deployment in Shipped.deployments {
+        // One deployment per input (the length picks it): the gazetteer's fuzzy matching is the costly part.
+        do {
+            let deployment = Shipped.deployments[bytes.count % Shipped.deployments.count]
             let matching = deployment.matching
             _ = matching.keywords.matches(text)
             _ = matching.categories.match(text)
