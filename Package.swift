@@ -124,6 +124,12 @@ let package = Package(
             path: "Fuzz/Sources",
             swiftSettings: swiftSettings
         ),
+        // Replays every input under Fuzz/corpus (seeds and crash reproducers) through the fuzz targets, without sanitizers.
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["smsbridge-fuzz"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BridgeCoreTests",
             dependencies: ["BridgeCore"],

@@ -5,7 +5,7 @@ import Foundation
 /// `-sanitize=fuzzer,address -DFUZZING` and runs each target with `SMSBRIDGE_FUZZ_TARGET` set.
 /// A plain build (no `FUZZING`) links it as a replay tool instead: `smsbridge-fuzz TARGET FILE|FOLDER…`
 /// runs inputs through the same code, to reproduce a crash without the sanitizers.
-enum FuzzTarget: String, CaseIterable {
+enum FuzzTarget: String, CaseIterable, Sendable {
     case gateways, config, text, engine
 
     func run(_ bytes: [UInt8]) {
