@@ -138,6 +138,15 @@ struct InboundProcessor: Sendable {
                         waiting.nextAttemptAt = now
                         waiting.updatedAt = now
                         try tx.updateSubmission(waiting)
+                    case .duplicateAnswered(let ticket, let addAnyway):
+                        guard let id = Int64(ticket), var waiting = try tx.submission(id: id), waiting.state == .awaitingResident,
+                            waiting.submission.phone == phone
+                        else { continue }
+                        waiting.state = addAnyway ? .pending : .withdrawn
+                        waiting.lastError = addAnyway ? nil : "withdrawn by the resident after the duplicate hint"
+                        waiting.nextAttemptAt = now
+                        waiting.updatedAt = now
+                        try tx.updateSubmission(waiting)
                     case .optOut:
                         try tx.setOptedOut(true, deployment: deployment.id, phone: phone, at: now, raw: text)
                     case .optIn:

@@ -92,6 +92,8 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         case submitted(id: String, adopted: Bool)
         /// The geocoder knows several places for the resident's words: ask which one before filing.
         case ask([GeocodeCandidate])
+        /// An open report of the same category is near the point: tell the resident, file only if they want to add theirs.
+        case hint(reference: String)
         /// Accepted with a token only (Open311): ask for the id later, never post again.
         case accepted(token: String)
         case retry(reason: String)
@@ -100,6 +102,11 @@ public struct ReportForwarder: Service, CustomStringConvertible {
 
     func forward(_ item: PendingSubmission) async throws {
         guard let id = item.id else { return }
+        if item.state == .awaitingResident, item.duplicateAsked {
+            // The duplicate hint went unanswered: the resident did not ask to add theirs, so nothing is filed.
+            try await withdraw(id, reason: "no answer to the duplicate hint")
+            return
+        }
         guard let runtime = platforms[item.submission.deployment] else {
             try await reschedule(id, reason: "deployment '\(item.submission.deployment)' has no remote platform configured")
             return
@@ -108,7 +115,10 @@ public struct ReportForwarder: Service, CustomStringConvertible {
                                         fallbackCategoryID: runtime.definition.fallbackCategoryID)
         let noticeAfter = policy.pendingNoticeAfter ?? runtime.definition.pendingNoticeAfter
         let outcome = try await withThrowingTaskGroup(of: Outcome?.self) { group -> Outcome in
-            group.addTask { try await attempt(item, platform: runtime.platform, context: context, askPlace: runtime.definition.askPlace) }
+            group.addTask {
+                try await attempt(item, platform: runtime.platform, context: context, askPlace: runtime.definition.askPlace,
+                                  duplicateHint: runtime.definition.duplicateHint)
+            }
             if !item.pendingNoticeSent {
                 group.addTask {
                     do { try await Task.sleep(for: .milliseconds(Int(noticeAfter * 1000))) } catch { return nil }
@@ -130,7 +140,8 @@ public struct ReportForwarder: Service, CustomStringConvertible {
 
     /// Exchanges a token for the id, or looks for an earlier attempt's report, or asks the resident which place they meant;
     /// else marks the submission `posting` (durably, before the request) and posts.
-    func attempt(_ item: PendingSubmission, platform: any ReportPlatform, context: SubmissionContext, askPlace: Bool) async throws -> Outcome {
+    func attempt(_ item: PendingSubmission, platform: any ReportPlatform, context: SubmissionContext, askPlace: Bool,
+                 duplicateHint: Bool = false) async throws -> Outcome {
         guard let id = item.id else { return .retry(reason: "unsaved submission") }
         if let token = item.platformToken {
             do {
@@ -157,6 +168,15 @@ public struct ReportForwarder: Service, CustomStringConvertible {
             if !words.isEmpty, let places = try? await platform.geocode(words, near: context.fallbackPoint), places.count > 1 {
                 return .ask(places)
             }
+        }
+        if duplicateHint, !item.duplicateAsked, item.state == .pending, let latitude = item.submission.landmark.latitude,
+            let longitude = item.submission.landmark.longitude,
+            // Best effort: without an answer from /around/nearby the report is filed as usual.
+            let nearby = try? await platform.nearby(category: item.submission.platformCategory,
+                                                   at: Coordinate(latitude: latitude, longitude: longitude)),
+            let first = nearby.first
+        {
+            return .hint(reference: first.id)
         }
         let now = clock()
         try await store.write { tx in
@@ -196,6 +216,18 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         if queued { outboxSignal.notify() }
     }
 
+    func withdraw(_ id: Int64, reason: String) async throws {
+        let now = clock()
+        try await store.write { tx in
+            guard var current = try tx.submission(id: id), current.state == .awaitingResident else { return }
+            current.state = .withdrawn
+            current.lastError = reason
+            current.updatedAt = now
+            try tx.updateSubmission(current)
+        }
+        logger.info("report withdrawn", metadata: ["reason": "\(reason)"])
+    }
+
     func reschedule(_ id: Int64, reason: String) async throws {
         let now = clock()
         let delay = policy.maximumDelay
@@ -221,7 +253,10 @@ public struct ReportForwarder: Service, CustomStringConvertible {
             let language = current.submission.language
             current.updatedAt = now
             // Every try counts for the backoff, including looking for an earlier attempt's report or exchanging a token.
-            if case .ask = outcome {} else { current.attempts += 1 }
+            switch outcome {
+            case .ask, .hint: break
+            default: current.attempts += 1
+            }
             switch outcome {
             case .submitted(let reference, _):
                 if try tx.report(deployment: deployment.id, reference: reference) == nil {
@@ -258,6 +293,25 @@ public struct ReportForwarder: Service, CustomStringConvertible {
                 let asked = Engine.askPlace(
                     session, ticket: String(id), places: places.map { PlaceOption(name: $0.name, coordinate: $0.coordinate) },
                     language: language, deployment, now: now)
+                try tx.saveSession(asked.session, at: now)
+                for reply in asked.replies {
+                    try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: reply.text,
+                                              nextAttemptAt: now, createdAt: now))
+                }
+                return true
+            case .hint(let reference):
+                guard current.state == .pending else { return false }
+                current.duplicateAsked = true
+                if try tx.isOptedOut(deployment: deployment.id, phone: phone) {
+                    current.nextAttemptAt = now
+                    try tx.updateSubmission(current)
+                    return false
+                }
+                current.state = .awaitingResident
+                current.nextAttemptAt = now.addingTimeInterval(deployment.dialog.sessionTimeout + 1)
+                try tx.updateSubmission(current)
+                let session = try tx.session(deployment: deployment.id, phone: phone) ?? Session(phone: phone, deployment: deployment.id)
+                let asked = Engine.askDuplicate(session, ticket: String(id), reference: reference, language: language, deployment, now: now)
                 try tx.saveSession(asked.session, at: now)
                 for reply in asked.replies {
                     try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: reply.text,
@@ -302,6 +356,10 @@ public struct ReportForwarder: Service, CustomStringConvertible {
             logger.info("report filed", metadata: ["deployment": "\(deployment.id)", "reference": "\(reference)", "found_again": "\(adopted)"])
         case .ask(let places):
             logger.info("several places for the resident's words; asking which", metadata: ["deployment": "\(deployment.id)", "places": "\(places.count)"])
+        case .hint(let reference):
+            logger.info("an open report of the same category is nearby; asking the resident", metadata: [
+                "deployment": "\(deployment.id)", "nearby": "\(reference)",
+            ])
         case .accepted:
             logger.info("report accepted with a token; the id follows", metadata: ["deployment": "\(deployment.id)"])
         case .retry(let reason):

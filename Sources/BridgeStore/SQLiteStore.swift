@@ -193,6 +193,9 @@ public final class SQLiteStore: Store {
             // pick it for the NOT EXISTS probe, which is quadratic.
             try db.execute(sql: "CREATE INDEX outbox_queue ON outbox (status, sequence)")
         }
+        migrator.registerMigration("v6: duplicate hints") { db in
+            try db.execute(sql: "ALTER TABLE submission ADD COLUMN duplicate_asked INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -5,28 +5,31 @@ import GRDB
 extension SQLiteTransaction: SubmissionStoreTransaction {
     static func pendingSubmission(_ row: Row) throws -> PendingSubmission {
         let data: Data = row["submission"]
-        return PendingSubmission(
+        var pending = PendingSubmission(
             id: row["id"], submission: try decoder.decode(ReportSubmission.self, from: data), gateway: row["gateway"],
             state: SubmissionState(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
             postedAt: (row["posted_at"] as Double?).map(Date.init(timeIntervalSince1970:)), pendingNoticeSent: row["pending_notice_sent"],
             platformID: row["platform_id"], lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]), placeAsked: row["place_asked"], platformToken: row["platform_token"])
+        pending.duplicateAsked = row["duplicate_asked"]
+        return pending
     }
 
     func insertSubmission(_ submission: PendingSubmission) throws -> Int64 {
         try db.execute(
             sql: """
                 INSERT INTO submission (deployment, phone, gateway, submission, state, attempts, next_attempt_at, posted_at,
-                                        pending_notice_sent, platform_id, last_error, created_at, updated_at, place_asked, platform_token)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        pending_notice_sent, platform_id, last_error, created_at, updated_at, place_asked, platform_token,
+                                        duplicate_asked)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [submission.submission.deployment, submission.submission.phone, submission.gateway,
                         try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
                         submission.nextAttemptAt.timeIntervalSince1970, submission.postedAt?.timeIntervalSince1970,
                         submission.pendingNoticeSent, submission.platformID, submission.lastError,
                         submission.createdAt.timeIntervalSince1970, submission.updatedAt.timeIntervalSince1970,
-                        submission.placeAsked, submission.platformToken])
+                        submission.placeAsked, submission.platformToken, submission.duplicateAsked])
         return db.lastInsertedRowID
     }
 
@@ -50,12 +53,13 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
         try db.execute(
             sql: """
                 UPDATE submission SET submission = ?, state = ?, attempts = ?, next_attempt_at = ?, posted_at = ?, pending_notice_sent = ?,
-                    platform_id = ?, last_error = ?, updated_at = ?, place_asked = ?, platform_token = ? WHERE id = ?
+                    platform_id = ?, last_error = ?, updated_at = ?, place_asked = ?, platform_token = ?, duplicate_asked = ? WHERE id = ?
                 """,
             arguments: [try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
                         submission.nextAttemptAt.timeIntervalSince1970, submission.postedAt?.timeIntervalSince1970,
                         submission.pendingNoticeSent, submission.platformID, submission.lastError,
-                        submission.updatedAt.timeIntervalSince1970, submission.placeAsked, submission.platformToken, id])
+                        submission.updatedAt.timeIntervalSince1970, submission.placeAsked, submission.platformToken,
+                        submission.duplicateAsked, id])
     }
 
     func submissions() throws -> [PendingSubmission] {

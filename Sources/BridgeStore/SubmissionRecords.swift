@@ -13,6 +13,8 @@ public enum SubmissionState: String, Sendable, Codable, CaseIterable {
     case submitted
     /// The platform refused it for good; the resident was told.
     case failed
+    /// The resident chose not to add it to the open report nearby (or did not answer the duplicate hint).
+    case withdrawn
 }
 
 /// A report the engine completed, waiting for (or done with) the platform: the durable queue of the report forwarder.
@@ -36,6 +38,8 @@ public struct PendingSubmission: Sendable, Equatable {
     public var placeAsked: Bool
     /// Open311: the token a server answered with before it numbered the report; exchanged for the id later.
     public var platformToken: String?
+    /// Whether the resident was told of an open report of the same category nearby (asked once).
+    public var duplicateAsked = false
 
     public init(id: Int64? = nil, submission: ReportSubmission, gateway: String, state: SubmissionState = .pending, attempts: Int = 0,
                 nextAttemptAt: Date, postedAt: Date? = nil, pendingNoticeSent: Bool = false, platformID: String? = nil,

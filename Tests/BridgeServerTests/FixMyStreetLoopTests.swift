@@ -29,6 +29,7 @@ enum FixMyStreetLoop {
         var statusStaleAfter: TimeInterval = 600
         var pollInterval: TimeInterval = 0.2
         var pendingNoticeAfter: TimeInterval = 30
+        var duplicateHint = false
     }
 
     /// The bridge with Prishtina filing on FixMyStreet at `fmsPort`, talking to a fresh gateway double.
@@ -42,6 +43,7 @@ enum FixMyStreetLoop {
                 statusStaleAfter: settings.statusStaleAfter)
             // The double's FixMyStreet runs on Europe/Belgrade summer time: its list compares wall-clock times there.
             configuration.deployments[index].platform.timeZone = FixMyStreetState.zone
+            configuration.deployments[index].platform.duplicateHint = settings.duplicateHint
             let store = try SQLiteStore(path: Harness.temporaryStorePath())
             let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
             do {
@@ -323,5 +325,60 @@ enum FixMyStreetLoop {
                 #expect(try await bridge.reports().first?.status == .fixed)
             }
         }
+    }
+
+    /// An open street-lighting report a few metres from Skanderbeg Square, filed on the web.
+    static func openReportNearTheSquare(_ bridge: Bridge, id: Int) throws -> DoubleReport {
+        let square = try #require(FixMyStreetLoop.deployment(bridge).landmark("skanderbeg-square"))
+        return DoubleReport(
+            id: id, title: "Street light out", detail: "The lamp by the fountain is out", category: "Street lighting",
+            latitude: square.latitude + 0.0002, longitude: square.longitude, postcode: "", service: "", username: "someone@example.org",
+            name: "A resident", confirmed: Date(), lastUpdate: Date())
+    }
+
+    @Test func anOpenReportNearbyIsPointedOutAndOneAddsTheResidentsAnyway() async throws {
+        try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [FixMyStreetLoop.prishtina()]) }) { fms in
+            try await FixMyStreetLoop.run(fmsPort: fms.port, settings: FixMyStreetLoop.Settings(duplicateHint: true)) { bridge in
+                await fms.state.add(try Self.openReportNearTheSquare(bridge, id: 900))
+                let resident = GenericResident(bridge: bridge)
+                try await FixMyStreetLoop.converse(resident)
+                let hint = Engine.message(.duplicateHint, ["ref": "900"], to: resident.phone, language: .albanian,
+                                          FixMyStreetLoop.deployment(bridge)).text
+                try await FixMyStreetLoop.waitForText(hint, bridge)
+                #expect(await fms.requests("/report/new/mobile").isEmpty, "nothing filed before the resident answered")
+                let nearby = try #require(await fms.requests("/around/nearby").first)
+                #expect(nearby.query("filter_category") == "Street lighting")
+                _ = try await resident.say("1")
+                try await FixMyStreetLoop.waitForText(FixMyStreetLoop.thanks(bridge), bridge)
+                #expect(await fms.state.reports.filter { $0.username == resident.phone }.count == 1)
+            }
+        }
+    }
+
+    @Test func twoAfterTheDuplicateHintFilesNothing() async throws {
+        try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [FixMyStreetLoop.prishtina()]) }) { fms in
+            try await FixMyStreetLoop.run(fmsPort: fms.port, settings: FixMyStreetLoop.Settings(duplicateHint: true)) { bridge in
+                await fms.state.add(try Self.openReportNearTheSquare(bridge, id: 901))
+                let resident = GenericResident(bridge: bridge)
+                try await FixMyStreetLoop.converse(resident)
+                _ = try await Harness.eventually("the duplicate hint") {
+                    await FixMyStreetLoop.texts(bridge).contains { $0.contains("901") } ? true : nil
+                }
+                _ = try await resident.say("2")
+                try await FixMyStreetLoop.waitForText(FixMyStreetLoop.text(.cancelled, bridge), bridge)
+                _ = try await Harness.eventually("the submission withdrawn") {
+                    try await bridge.store.read { try $0.submissions() }.first?.state == .withdrawn ? true : nil
+                }
+                #expect(await fms.requests("/report/new/mobile").isEmpty)
+                #expect(try await ReportForwarder.passes(bridge) == 0, "nothing left to file")
+            }
+        }
+    }
+}
+
+extension ReportForwarder {
+    /// How many submissions a forwarder pass would handle now.
+    static func passes(_ bridge: Bridge) async throws -> Int {
+        try await bridge.application.reportForwarder().forwardDue()
     }
 }

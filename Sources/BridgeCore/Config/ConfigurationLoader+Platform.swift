@@ -6,7 +6,7 @@ extension ConfigurationLoader {
         let what = "'platform'"
         value.checkKeys(
             ["type", "base_url", "secrets", "service", "jurisdiction_id", "fallback_category", "pending_notice_after", "poll_interval",
-             "closed_poll_every", "ask_place", "status_stale_after", "give_up_after", "pseudonymous", "time_zone"], in: what,
+             "closed_poll_every", "ask_place", "status_stale_after", "give_up_after", "pseudonymous", "time_zone", "duplicate_hint"], in: what,
             &diagnostics)
         guard let typeName = value.requiredString("type", in: what, &diagnostics) else { return nil }
         guard let type = PlatformDefinition.PlatformType(rawValue: typeName) else {
@@ -63,6 +63,7 @@ extension ConfigurationLoader {
             }
         }
         if let ask = value.optionalBool("ask_place", in: what, &diagnostics) { definition.askPlace = ask }
+        if let hint = value.optionalBool("duplicate_hint", in: what, &diagnostics) { definition.duplicateHint = hint }
         if let zone = value.optionalString("time_zone", in: what, &diagnostics) {
             if let timeZone = TimeZone(identifier: zone) {
                 definition.timeZone = timeZone

@@ -66,6 +66,8 @@ public enum Effect: Sendable, Codable, Equatable {
     case statusQuery(reference: String?)
     /// The resident answered a ``FollowUpQuestion``: file the waiting report at `place`, or at the fallback point when nil.
     case placeChosen(ticket: String, place: PlaceOption?)
+    /// The resident answered the duplicate hint: file the waiting report anyway, or withdraw it.
+    case duplicateAnswered(ticket: String, addAnyway: Bool)
 }
 
 /// The outcome of one inbound message: the new session, what to send, what to do.

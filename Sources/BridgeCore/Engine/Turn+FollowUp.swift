@@ -17,6 +17,7 @@ extension Turn {
             return false
         }
         if isCommand || session.isInConversation || isUSSD { return false }
+        if question.duplicateOf != nil { return answerDuplicateHint(text, question) }
         var options = question.places.map { ChoiceOption(phrases: [$0.name]) }
         options.append(ChoiceOption(phrases: dialog.languages.map { dialog.text(.landmarkNone, $0) }))
         if case .option(let index, _) = ChoiceMatcher(options: options).match(text) {
@@ -37,7 +38,34 @@ extension Turn {
     }
 }
 
+extension Turn {
+    /// "1"/yes files the report anyway, "2"/no withdraws it; anything else is an ordinary message and the hint waits.
+    mutating func answerDuplicateHint(_ text: String, _ question: FollowUpQuestion) -> Bool {
+        var decision: Bool?
+        switch NumberWords.number(in: text) {
+        case .number(1): decision = true
+        case .number(2): decision = false
+        default: decision = matching.yesNo.match(text, language: question.language)
+        }
+        guard let decision else { return false }
+        session.followUp = nil
+        effects.append(.duplicateAnswered(ticket: question.ticket, addAnyway: decision))
+        if !decision { replies.append(renderer.reply(renderer.sms(renderer.fill(.cancelled, question.language), question.language),
+                                                     language: question.language, to: session.phone, awaiting: nil)) }
+        return true
+    }
+}
+
 extension Engine {
+    /// Tells the resident an open report of the same category is already near the point and asks whether to add theirs.
+    public static func askDuplicate(
+        _ session: Session, ticket: String, reference: String, language: LanguageTag, _ deployment: Deployment, now: Date
+    ) -> (session: Session, replies: [Reply]) {
+        var session = session
+        session.followUp = FollowUpQuestion(ticket: ticket, places: [], language: language, askedAt: now, duplicateOf: reference)
+        return (session, [message(.duplicateHint, ["ref": reference], to: session.phone, language: language, deployment)])
+    }
+
     /// Asks the resident which of the geocoder's places they meant, by SMS, and remembers the question in the session.
     ///
     /// The places are numbered as in the landmark step's own choice, with "none of these" last.

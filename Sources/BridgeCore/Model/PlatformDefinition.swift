@@ -41,6 +41,8 @@ public struct PlatformDefinition: Sendable, Equatable {
     /// FixMyStreet's `TIME_ZONE`: its Open311 list compares dates as wall-clock times in that zone, ignoring any offset,
     /// so the poller must write them the same way or miss reports.
     public var timeZone: TimeZone = .gmt
+    /// Whether an open report of the same category near the point is pointed out before filing ("reply 1 to add yours").
+    public var duplicateHint = false
     public var file: String
     public var line: Int
 

@@ -16,6 +16,8 @@ public enum TextID: String, Sendable, Codable, CaseIterable {
     case cancelled
     case thanks
     case referencePending = "reference_pending"
+    /// An open report of the same category is near the point: "already reported as #{ref}; reply 1 to add yours anyway".
+    case duplicateHint = "duplicate_hint"
     /// The platform refused the report: the place is outside every municipality it serves.
     case outsideArea = "outside_area"
     /// The platform refused the report for a reason only an operator can fix; nothing was filed.
@@ -41,7 +43,7 @@ public enum TextID: String, Sendable, Codable, CaseIterable {
         case .confirmSummary: ["category", "landmark", "description"]
         case .invalidChoice: ["max"]
         case .invalidText: ["min", "max"]
-        case .thanks, .statusUnknown, .statusOpen, .statusInProgress, .statusFixed, .statusClosed,
+        case .thanks, .duplicateHint, .statusUnknown, .statusOpen, .statusInProgress, .statusFixed, .statusClosed,
             .statusUnableToFix, .statusNotResponsible, .statusDuplicate:
             ["ref"]
         default: []

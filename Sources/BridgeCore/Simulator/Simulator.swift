@@ -119,7 +119,7 @@ public struct Simulator: Sendable {
                 } else {
                     outputs.append(.reply(Engine.unknownReference(reference ?? "", to: phone, language: language, deployment)))
                 }
-            case .optOut, .optIn, .placeChosen:
+            case .optOut, .optIn, .placeChosen, .duplicateAnswered:
                 // The simulator files at once on its local platform, so it never asks a follow-up question.
                 break
             }

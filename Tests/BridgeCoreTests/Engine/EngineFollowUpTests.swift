@@ -87,4 +87,46 @@ import Testing
         #expect(Self.chosen(chat.effects) == nil, "the forwarder already filed at the fallback point")
         #expect(chat.session?.followUp == nil)
     }
+
+    static func hinted() -> (chat: Conversation, hint: Reply) {
+        var chat = Conversation(Repository.prishtina, phone: "+38344123456")
+        chat.send("2 / Sheshi Skenderbeu / drita nuk punon")
+        chat.send("1")
+        let asked = Engine.askDuplicate(chat.session!, ticket: "9", reference: "4321", language: .albanian, Repository.prishtina, now: chat.clock)
+        chat.session = asked.session
+        return (chat, asked.replies[0])
+    }
+
+    static func duplicateAnswer(_ effects: [Effect]) -> Bool? {
+        for effect in effects { if case .duplicateAnswered(_, let addAnyway) = effect { return addAnyway } }
+        return nil
+    }
+
+    @Test func theDuplicateHintNamesTheOpenReportAndOneFilesAnyway() {
+        var (chat, hint) = Self.hinted()
+        #expect(hint.text.contains("4321"), "\(hint.text)")
+        #expect(hint.segments == 1)
+        let replies = chat.send("1")
+        #expect(Self.duplicateAnswer(chat.effects) == true)
+        #expect(replies.isEmpty, "the acknowledgement with the reference follows")
+        #expect(chat.session?.followUp == nil)
+    }
+
+    @Test func twoOrNoWithdrawsAndSaysSo() {
+        var (chat, _) = Self.hinted()
+        let replies = chat.send("jo")
+        #expect(Self.duplicateAnswer(chat.effects) == false)
+        #expect(replies.count == 1)
+        var (other, _) = Self.hinted()
+        other.send("2")
+        #expect(Self.duplicateAnswer(other.effects) == false)
+    }
+
+    @Test func anythingElseIsAnOrdinaryMessageAndTheHintWaits() {
+        var (chat, _) = Self.hinted()
+        chat.send("Përshëndetje")
+        #expect(Self.duplicateAnswer(chat.effects) == nil)
+        #expect(chat.session?.followUp?.duplicateOf == "4321")
+        #expect(chat.awaiting != nil, "a new conversation started")
+    }
 }
