@@ -228,6 +228,29 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         logger.info("report withdrawn", metadata: ["reason": "\(reason)"])
     }
 
+    /// Parks the submission until the resident answers the follow-up `question` (or it expires after the dialog's session
+    /// timeout) and queues the question. An opted-out resident cannot be asked: the submission goes on at once, as if the
+    /// question had expired. Returns whether an SMS was queued.
+    static func ask(_ current: inout PendingSubmission, _ tx: any StoreTransaction, _ deployment: Deployment, now: Date,
+                    question: (Session) -> (session: Session, replies: [Reply])) throws -> Bool {
+        let phone = current.submission.phone
+        if try tx.isOptedOut(deployment: deployment.id, phone: phone) {
+            current.nextAttemptAt = now
+            try tx.updateSubmission(current)
+            return false
+        }
+        current.state = .awaitingResident
+        current.nextAttemptAt = now.addingTimeInterval(deployment.dialog.sessionTimeout + 1)
+        try tx.updateSubmission(current)
+        let asked = question(try tx.session(deployment: deployment.id, phone: phone) ?? Session(phone: phone, deployment: deployment.id))
+        try tx.saveSession(asked.session, at: now)
+        for reply in asked.replies {
+            try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: reply.text,
+                                      nextAttemptAt: now, createdAt: now))
+        }
+        return true
+    }
+
     func reschedule(_ id: Int64, reason: String) async throws {
         let now = clock()
         let delay = policy.maximumDelay
@@ -280,44 +303,16 @@ public struct ReportForwarder: Service, CustomStringConvertible {
             case .ask(let places):
                 guard current.state == .pending else { return false }
                 current.placeAsked = true
-                if try tx.isOptedOut(deployment: deployment.id, phone: phone) {
-                    // Nothing may be sent: file at the fallback point instead of asking.
-                    current.nextAttemptAt = now
-                    try tx.updateSubmission(current)
-                    return false
+                let options = places.map { PlaceOption(name: $0.name, coordinate: $0.coordinate) }
+                return try Self.ask(&current, tx, deployment, now: now) {
+                    Engine.askPlace($0, ticket: String(id), places: options, language: language, deployment, now: now)
                 }
-                current.state = .awaitingResident
-                current.nextAttemptAt = now.addingTimeInterval(deployment.dialog.sessionTimeout + 1)
-                try tx.updateSubmission(current)
-                let session = try tx.session(deployment: deployment.id, phone: phone) ?? Session(phone: phone, deployment: deployment.id)
-                let asked = Engine.askPlace(
-                    session, ticket: String(id), places: places.map { PlaceOption(name: $0.name, coordinate: $0.coordinate) },
-                    language: language, deployment, now: now)
-                try tx.saveSession(asked.session, at: now)
-                for reply in asked.replies {
-                    try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: reply.text,
-                                              nextAttemptAt: now, createdAt: now))
-                }
-                return true
             case .hint(let reference):
                 guard current.state == .pending else { return false }
                 current.duplicateAsked = true
-                if try tx.isOptedOut(deployment: deployment.id, phone: phone) {
-                    current.nextAttemptAt = now
-                    try tx.updateSubmission(current)
-                    return false
+                return try Self.ask(&current, tx, deployment, now: now) {
+                    Engine.askDuplicate($0, ticket: String(id), reference: reference, language: language, deployment, now: now)
                 }
-                current.state = .awaitingResident
-                current.nextAttemptAt = now.addingTimeInterval(deployment.dialog.sessionTimeout + 1)
-                try tx.updateSubmission(current)
-                let session = try tx.session(deployment: deployment.id, phone: phone) ?? Session(phone: phone, deployment: deployment.id)
-                let asked = Engine.askDuplicate(session, ticket: String(id), reference: reference, language: language, deployment, now: now)
-                try tx.saveSession(asked.session, at: now)
-                for reply in asked.replies {
-                    try tx.enqueue(OutboxItem(gateway: current.gateway, deployment: deployment.id, phone: phone, text: reply.text,
-                                              nextAttemptAt: now, createdAt: now))
-                }
-                return true
             case .accepted(let token):
                 current.platformToken = token
                 current.state = .pending
