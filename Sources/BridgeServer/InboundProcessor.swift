@@ -126,27 +126,16 @@ struct InboundProcessor: Sendable {
                         }
                         if record.channel == .ussd { ussdOverride = reply } else { extraSMS.append(reply) }
                     case .placeChosen(let ticket, let place):
-                        // The report waits in `awaiting_resident` until this answer (or the question's expiry) sends it on.
-                        guard let id = Int64(ticket), var waiting = try tx.submission(id: id), waiting.state == .awaitingResident,
-                            waiting.submission.phone == phone
-                        else { continue }
+                        guard var waiting = try Self.waitingSubmission(ticket, from: phone, tx) else { continue }
                         if let place {
                             waiting.submission.landmark.latitude = place.coordinate.latitude
                             waiting.submission.landmark.longitude = place.coordinate.longitude
                         }
-                        waiting.state = .pending
-                        waiting.nextAttemptAt = now
-                        waiting.updatedAt = now
-                        try tx.updateSubmission(waiting)
+                        try Self.release(&waiting, as: .pending, at: now, tx)
                     case .duplicateAnswered(let ticket, let addAnyway):
-                        guard let id = Int64(ticket), var waiting = try tx.submission(id: id), waiting.state == .awaitingResident,
-                            waiting.submission.phone == phone
-                        else { continue }
-                        waiting.state = addAnyway ? .pending : .withdrawn
+                        guard var waiting = try Self.waitingSubmission(ticket, from: phone, tx) else { continue }
                         waiting.lastError = addAnyway ? nil : "withdrawn by the resident after the duplicate hint"
-                        waiting.nextAttemptAt = now
-                        waiting.updatedAt = now
-                        try tx.updateSubmission(waiting)
+                        try Self.release(&waiting, as: addAnyway ? .pending : .withdrawn, at: now, tx)
                     case .optOut:
                         try tx.setOptedOut(true, deployment: deployment.id, phone: phone, at: now, raw: text)
                     case .optIn:
@@ -184,6 +173,23 @@ struct InboundProcessor: Sendable {
         }
         metrics.inbound(gateway: gatewayID, count: outcome.processed, duplicates: outcome.duplicate ? inbound.count : 0)
         return outcome
+    }
+
+    /// The submission a follow-up answer is about: it waits in `awaiting_resident` until the answer (or the question's
+    /// expiry) sends it on, and only the resident it belongs to can answer for it. Nil for a stale or foreign ticket.
+    static func waitingSubmission(_ ticket: String, from phone: String, _ tx: any StoreTransaction) throws -> PendingSubmission? {
+        guard let id = Int64(ticket), let waiting = try tx.submission(id: id), waiting.state == .awaitingResident,
+            waiting.submission.phone == phone
+        else { return nil }
+        return waiting
+    }
+
+    /// Moves a waiting submission on now: back to the forwarder (`pending`) or out of it (`withdrawn`).
+    static func release(_ waiting: inout PendingSubmission, as state: SubmissionState, at now: Date, _ tx: any StoreTransaction) throws {
+        waiting.state = state
+        waiting.nextAttemptAt = now
+        waiting.updatedAt = now
+        try tx.updateSubmission(waiting)
     }
 
     /// The dedupe key: the provider's id when it gives one; USSD turns are (session, cumulative text);

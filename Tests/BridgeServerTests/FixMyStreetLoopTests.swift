@@ -114,6 +114,12 @@ enum FixMyStreetLoop {
         }
     }
 
+    /// The whole conversation, then the acknowledgement with FixMyStreet's id (the double numbers from 1234).
+    static func reportAndAwaitThanks(_ resident: GenericResident, place: String = "te sheshi skenderbeu") async throws {
+        try await converse(resident, place: place)
+        try await waitForText(thanks(resident.bridge), resident.bridge)
+    }
+
     static func onlyReport(_ fms: FixMyStreetDouble, sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> DoubleReport {
         let reports = await fms.state.reports
         #expect(reports.count == 1, "reports in FixMyStreet: \(reports.map(\.id))", sourceLocation: sourceLocation)
@@ -126,9 +132,7 @@ enum FixMyStreetLoop {
         try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [FixMyStreetLoop.prishtina()]) }) { fms in
             try await FixMyStreetLoop.run(fmsPort: fms.port) { bridge in
                 let resident = GenericResident(bridge: bridge)
-                try await FixMyStreetLoop.converse(resident)
-                let thanks = FixMyStreetLoop.thanks(bridge)
-                try await FixMyStreetLoop.waitForText(thanks, bridge)
+                try await FixMyStreetLoop.reportAndAwaitThanks(resident)
 
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.id == 1234)
@@ -165,7 +169,7 @@ enum FixMyStreetLoop {
                 }
                 let texts = await FixMyStreetLoop.texts(bridge)
                 #expect(texts.filter { $0 == status }.count == 1, "\(texts)")
-                #expect(texts.filter { $0 == thanks }.count == 1, "\(texts)")
+                #expect(texts.filter { $0 == FixMyStreetLoop.thanks(bridge) }.count == 1, "\(texts)")
                 #expect(try await bridge.reports().first?.status == .inProgress)
 
                 // Fixed: one more SMS.
@@ -194,8 +198,7 @@ enum FixMyStreetLoop {
                 return submissions.first.map { $0.attempts >= 3 && $0.lastError != nil && $0.state != .submitted } == true ? true : nil
             }
             try await FixMyStreetDouble.with(port: port, state: state) { fms in
-                let thanks = FixMyStreetLoop.thanks(bridge)
-                try await FixMyStreetLoop.waitForText(thanks, bridge)
+                try await FixMyStreetLoop.waitForText(FixMyStreetLoop.thanks(bridge), bridge)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.username == resident.phone)
                 #expect(try await bridge.store.read { try $0.submissions() }.map(\.state) == [.submitted])
@@ -210,9 +213,7 @@ enum FixMyStreetLoop {
         }) { fms in
             try await FixMyStreetLoop.run(fmsPort: fms.port) { bridge in
                 let resident = GenericResident(bridge: bridge)
-                try await FixMyStreetLoop.converse(resident)
-                let thanks = FixMyStreetLoop.thanks(bridge)
-                try await FixMyStreetLoop.waitForText(thanks, bridge)
+                try await FixMyStreetLoop.reportAndAwaitThanks(resident)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.username == resident.phone)
                 #expect(!report.ownedByStaff)
@@ -242,8 +243,7 @@ enum FixMyStreetLoop {
                 for place in places { #expect(plain(question).contains(plain(place.address)), "\(question)") }
                 #expect(await fms.requests("/report/new/mobile").isEmpty, "nothing filed before the resident answered")
                 _ = try await resident.say("2")
-                let thanks = FixMyStreetLoop.thanks(bridge)
-                try await FixMyStreetLoop.waitForText(thanks, bridge)
+                try await FixMyStreetLoop.waitForText(FixMyStreetLoop.thanks(bridge), bridge)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.latitude == 42.6502 && report.longitude == 21.1802, "\(report.latitude),\(report.longitude)")
                 #expect(report.usedMap)
@@ -266,8 +266,7 @@ enum FixMyStreetLoop {
                     await FixMyStreetLoop.texts(bridge).last.flatMap { $0.contains("Fushë Kosovë") || $0.contains("Fushe Kosove") ? $0 : nil }
                 }
                 _ = try await resident.say("3")
-                let thanks = FixMyStreetLoop.thanks(bridge)
-                try await FixMyStreetLoop.waitForText(thanks, bridge)
+                try await FixMyStreetLoop.waitForText(FixMyStreetLoop.thanks(bridge), bridge)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.latitude == 42.6629 && report.longitude == 21.1655, "the deployment's centre: \(report.latitude),\(report.longitude)")
                 #expect(!report.usedMap, "skipped=1")
@@ -282,9 +281,7 @@ enum FixMyStreetLoop {
         try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [FixMyStreetLoop.prishtina(categories: withoutLighting)]) }) { fms in
             try await FixMyStreetLoop.run(fmsPort: fms.port) { bridge in
                 let resident = GenericResident(bridge: bridge)
-                try await FixMyStreetLoop.converse(resident)
-                let thanks = FixMyStreetLoop.thanks(bridge)
-                try await FixMyStreetLoop.waitForText(thanks, bridge)
+                try await FixMyStreetLoop.reportAndAwaitThanks(resident)
                 let report = try await FixMyStreetLoop.onlyReport(fms)
                 #expect(report.category == "Other")
                 #expect(report.title.hasPrefix("Ndriçimi publik"), "the resident's own category stays in the title: \(report.title)")
@@ -310,8 +307,7 @@ enum FixMyStreetLoop {
         try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [FixMyStreetLoop.prishtina()]) }) { fms in
             try await FixMyStreetLoop.run(fmsPort: fms.port, settings: settings) { bridge in
                 let resident = GenericResident(bridge: bridge)
-                try await FixMyStreetLoop.converse(resident)
-                try await FixMyStreetLoop.waitForText(FixMyStreetLoop.thanks(bridge), bridge)
+                try await FixMyStreetLoop.reportAndAwaitThanks(resident)
                 // Fixed in FixMyStreet; the poller will not look for an hour.
                 await fms.state.update(1234) {
                     $0.state = "fixed - council"
