@@ -13,6 +13,7 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
             platformID: row["platform_id"], lastError: row["last_error"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]), placeAsked: row["place_asked"], platformToken: row["platform_token"])
         pending.duplicateAsked = row["duplicate_asked"]
+        pending.leaseOwner = row["lease_owner"]
         return pending
     }
 
@@ -53,13 +54,14 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
         try db.execute(
             sql: """
                 UPDATE submission SET submission = ?, state = ?, attempts = ?, next_attempt_at = ?, posted_at = ?, pending_notice_sent = ?,
-                    platform_id = ?, last_error = ?, updated_at = ?, place_asked = ?, platform_token = ?, duplicate_asked = ? WHERE id = ?
+                    platform_id = ?, last_error = ?, updated_at = ?, place_asked = ?, platform_token = ?, duplicate_asked = ?, lease_owner = ?
+                WHERE id = ?
                 """,
             arguments: [try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
                         submission.nextAttemptAt.timeIntervalSince1970, submission.postedAt?.timeIntervalSince1970,
                         submission.pendingNoticeSent, submission.platformID, submission.lastError,
                         submission.updatedAt.timeIntervalSince1970, submission.placeAsked, submission.platformToken,
-                        submission.duplicateAsked, id])
+                        submission.duplicateAsked, submission.leaseOwner, id])
     }
 
     func submissions() throws -> [PendingSubmission] {
@@ -131,7 +133,8 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
         }
     }
 
-    func deleteStatusRequest(id: Int64) throws {
+    func deleteStatusRequest(id: Int64) throws -> Bool {
         try db.execute(sql: "DELETE FROM status_request WHERE id = ?", arguments: [id])
+        return db.changesCount > 0
     }
 }

@@ -6,16 +6,8 @@ import GRDB
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        return encoder
-    }()
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
+    static var encoder: JSONEncoder { StoreCoding.encoder }
+    static var decoder: JSONDecoder { StoreCoding.decoder }
 
     // MARK: Inbound
     // The statements every webhook runs are prepared once per connection (`cachedStatement`) instead of compiled per call.
@@ -93,12 +85,14 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     static func outboxItem(_ row: Row) -> OutboxItem {
-        OutboxItem(
+        var item = OutboxItem(
             id: row["id"], sequence: row["sequence"], gateway: row["gateway"], deployment: row["deployment"], phone: row["phone"],
             text: row["text"], status: OutboxStatus(rawValue: row["status"]) ?? .queued, attempts: row["attempts"],
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), providerMessageID: row["provider_message_id"],
             lastError: row["last_error"], bypassesOptOut: row["bypass_opt_out"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+        item.leaseOwner = row["lease_owner"]
+        return item
     }
 
     func outbox(id: String) throws -> OutboxItem? {
@@ -129,11 +123,12 @@ struct SQLiteTransaction: StoreTransaction {
     func updateOutbox(_ item: OutboxItem) throws {
         try db.execute(
             sql: """
-                UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, provider_message_id = ?, last_error = ?, updated_at = ?
+                UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, provider_message_id = ?, last_error = ?, updated_at = ?,
+                    lease_owner = ?
                 WHERE id = ?
                 """,
             arguments: [item.status.rawValue, item.attempts, item.nextAttemptAt.timeIntervalSince1970, item.providerMessageID,
-                        item.lastError, item.updatedAt.timeIntervalSince1970, item.id])
+                        item.lastError, item.updatedAt.timeIntervalSince1970, item.leaseOwner, item.id])
     }
 
     func outboxItems(phone: String?) throws -> [OutboxItem] {

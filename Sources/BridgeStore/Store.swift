@@ -13,7 +13,7 @@ public protocol Store: Sendable {
 }
 
 /// What can be done inside one transaction.
-public protocol StoreTransaction: SubmissionStoreTransaction, RetentionStoreTransaction {
+public protocol StoreTransaction: SubmissionStoreTransaction, RetentionStoreTransaction, CoordinationStoreTransaction {
     // Inbound messages
     func inbound(gateway: String, providerID: String) throws -> (record: InboundRecord, answer: StoredAnswer?)?
     /// Inserts the message; returns its id.

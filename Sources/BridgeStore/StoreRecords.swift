@@ -75,6 +75,9 @@ public struct OutboxItem: Sendable, Equatable {
     public var bypassesOptOut: Bool
     public var createdAt: Date
     public var updatedAt: Date
+    /// The instance sending it right now (see ``CoordinationStoreTransaction/claimOutbox(id:owner:now:until:)``); nil when
+    /// no one is. Writing the item back ends the claim.
+    public var leaseOwner: String?
 
     public init(id: String = UUID().uuidString.lowercased(), sequence: Int64? = nil, gateway: String, deployment: String, phone: String,
                 text: String, status: OutboxStatus = .queued, attempts: Int = 0, nextAttemptAt: Date, providerMessageID: String? = nil,

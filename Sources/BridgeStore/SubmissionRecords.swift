@@ -40,6 +40,9 @@ public struct PendingSubmission: Sendable, Equatable {
     public var platformToken: String?
     /// Whether the resident was told of an open report of the same category nearby (asked once).
     public var duplicateAsked = false
+    /// The instance working on it right now (see ``CoordinationStoreTransaction/claimSubmission(id:owner:now:until:)``);
+    /// the forwarder clears it when it records the attempt's outcome.
+    public var leaseOwner: String?
 
     public init(id: Int64? = nil, submission: ReportSubmission, gateway: String, state: SubmissionState = .pending, attempts: Int = 0,
                 nextAttemptAt: Date, postedAt: Date? = nil, pendingNoticeSent: Bool = false, platformID: String? = nil,
@@ -134,5 +137,7 @@ public protocol SubmissionStoreTransaction {
     func insertStatusRequest(_ request: StatusRequest) throws
     /// Waiting STATUS questions, oldest first.
     func statusRequests(limit: Int) throws -> [StatusRequest]
-    func deleteStatusRequest(id: Int64) throws
+    /// Deletes an answered question; false when it was already gone (another instance answered it).
+    @discardableResult
+    func deleteStatusRequest(id: Int64) throws -> Bool
 }

@@ -3,7 +3,7 @@ import BridgeStore
 import Foundation
 import Testing
 
-/// The retention purge on a real SQLite file: texts and sessions past the cutoff go; reports, references, statuses,
+/// The retention purge on both engines: texts and sessions past the cutoff go; reports, references, statuses,
 /// delivery outcomes and opt-outs stay, and nothing newer is touched.
 @Suite struct RetentionPurgeTests {
     static let day: TimeInterval = 86_400
@@ -14,9 +14,9 @@ import Testing
     static let phone = "+38344123456"
 
     /// An old and a recent conversation, each with its messages, replies and buffers, and an old report.
-    static func seeded() async throws -> (SQLiteStore, String) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("smsbridge-purge-\(UUID().uuidString)/bridge.sqlite").path
-        let store = try SQLiteStore(path: path)
+    static func seeded(_ engine: StoreEngine) async throws -> (any Store, String) {
+        let path = try engine.freshLocation()
+        let store = try await engine.open(path)
         try await store.write { tx in
             for (label, at, phone) in [("old", old, phone), ("recent", recent, "+38344765432")] {
                 let id = try tx.insertInbound(InboundRecord(gateway: "gw", providerID: "\(label)-1", phone: phone, deployment: "prishtina",
@@ -43,13 +43,13 @@ import Testing
         return (store, path)
     }
 
-    @Test func textsAndSessionsPastTheCutoffGoAndEverythingElseStays() async throws {
-        let (store, path) = try await Self.seeded()
+    @Test(arguments: StoreEngine.available) func textsAndSessionsPastTheCutoffGoAndEverythingElseStays(_ engine: StoreEngine) async throws {
+        let (store, path) = try await Self.seeded(engine)
         let counts = try await store.write { try $0.purge(before: Self.cutoff) }
         #expect(counts == PurgeCounts(inboundTexts: 1, outboxTexts: 1, sessions: 1, gatewayBuffers: 2))
 
-        // Read back through a new connection to the same file, as after a restart.
-        let reopened = try SQLiteStore(path: path)
+        // Read back through a new connection to the same store, as after a restart.
+        let reopened = try await engine.open(path)
         try await reopened.read { tx in
             let old = try tx.inbound(gateway: "gw", providerID: "old-1")
             #expect(old?.record.text == "")
@@ -79,14 +79,14 @@ import Testing
         #expect(completed == nil)
     }
 
-    @Test func aSecondPurgeFindsNothingMore() async throws {
-        let (store, _) = try await Self.seeded()
+    @Test(arguments: StoreEngine.available) func aSecondPurgeFindsNothingMore(_ engine: StoreEngine) async throws {
+        let (store, _) = try await Self.seeded(engine)
         _ = try await store.write { try $0.purge(before: Self.cutoff) }
         #expect(try await store.write { try $0.purge(before: Self.cutoff) } == PurgeCounts())
     }
 
-    @Test func aCutoffBeforeEverythingChangesNothing() async throws {
-        let (store, _) = try await Self.seeded()
+    @Test(arguments: StoreEngine.available) func aCutoffBeforeEverythingChangesNothing(_ engine: StoreEngine) async throws {
+        let (store, _) = try await Self.seeded(engine)
         #expect(try await store.write { try $0.purge(before: Self.old.addingTimeInterval(-1)) } == PurgeCounts())
         #expect(try await store.read { try $0.sessionCount() } == 2)
     }

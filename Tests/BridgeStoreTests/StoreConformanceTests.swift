@@ -3,11 +3,9 @@ import BridgeStore
 import Foundation
 import Testing
 
-/// The SQLite store on real files: WAL, dedupe, restart survival, outbox ordering and status rules.
-@Suite struct SQLiteStoreTests {
-    static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("smsbridge-store-\(UUID().uuidString)/bridge.sqlite").path
-    }
+/// The store contract, run unchanged against SQLite (real files) and PostgreSQL (a real server): dedupe, transactions,
+/// restart survival, outbox ordering, parts, references, opt-outs and gateway state.
+@Suite struct StoreConformanceTests {
 
     static let now = Date(timeIntervalSince1970: 1_795_770_000)
 
@@ -15,13 +13,13 @@ import Testing
         InboundRecord(gateway: "gw", providerID: id, phone: "+38344123456", deployment: "prishtina", text: text, channel: .sms, receivedAt: now)
     }
 
-    @Test func runsInWALMode() async throws {
-        let store = try SQLiteStore(path: Self.temporaryPath())
+    @Test func sqliteRunsInWALMode() async throws {
+        let store = try SQLiteStore(path: try StoreEngine.sqlite.freshLocation())
         #expect(try await store.journalMode() == "wal")
     }
 
-    @Test func dedupeKeyIsGatewayAndProviderID() async throws {
-        let store = try SQLiteStore(path: Self.temporaryPath())
+    @Test(arguments: StoreEngine.available) func dedupeKeyIsGatewayAndProviderID(_ engine: StoreEngine) async throws {
+        let store = try await engine.make()
         let id = try await store.write { try $0.insertInbound(Self.inbound("m1")) }
         try await store.write { try $0.setAnswer(StoredAnswer(status: 200, contentType: "text/xml", body: "<Response/>"), forInbound: id) }
         let again = try await store.read { try $0.inbound(gateway: "gw", providerID: "m1") }
@@ -35,8 +33,8 @@ import Testing
         #expect(try await store.read { try $0.inboundCount() } == 2)
     }
 
-    @Test func aFailedTransactionLeavesNothing() async throws {
-        let store = try SQLiteStore(path: Self.temporaryPath())
+    @Test(arguments: StoreEngine.available) func aFailedTransactionLeavesNothing(_ engine: StoreEngine) async throws {
+        let store = try await engine.make()
         struct Boom: Error {}
         await #expect(throws: Boom.self) {
             try await store.write { tx in
@@ -50,14 +48,14 @@ import Testing
         #expect(try await store.read { try $0.outboxItems(phone: nil) }.isEmpty)
     }
 
-    @Test func sessionsAndOutboxSurviveARestart() async throws {
-        let path = Self.temporaryPath()
+    @Test(arguments: StoreEngine.available) func sessionsAndOutboxSurviveARestart(_ engine: StoreEngine) async throws {
+        let path = try engine.freshLocation()
         var session = Session(phone: "+38344123456", deployment: "prishtina")
         session.language = .serbianCyrillic
         session.awaiting = .landmark
         session.draft.categoryID = "roads"
         do {
-            let store = try SQLiteStore(path: path)
+            let store = try await engine.open(path)
             let saved = session
             try await store.write { tx in
                 try tx.saveSession(saved, at: Self.now)
@@ -65,14 +63,14 @@ import Testing
                                           createdAt: Self.now))
             }
         }
-        let reopened = try SQLiteStore(path: path)
+        let reopened = try await engine.open(path)
         #expect(try await reopened.read { try $0.session(deployment: "prishtina", phone: "+38344123456") } == session)
         let due = try await reopened.read { try $0.dueOutbox(now: Self.now, limit: 10) }
         #expect(due.map(\.text) == ["Где?"])
     }
 
-    @Test func outboxIsDueInQueueOrderAndOnlyWhenDue() async throws {
-        let store = try SQLiteStore(path: Self.temporaryPath())
+    @Test(arguments: StoreEngine.available) func outboxIsDueInQueueOrderAndOnlyWhenDue(_ engine: StoreEngine) async throws {
+        let store = try await engine.make()
         try await store.write { tx in
             for (index, text) in ["first", "second", "third"].enumerated() {
                 try tx.enqueue(OutboxItem(gateway: "gw", deployment: "d", phone: "+38344123456", text: text,
@@ -84,8 +82,8 @@ import Testing
         #expect(try await store.read { try $0.nextDue() } == Self.now)
     }
 
-    @Test func referencesCountFrom1001() async throws {
-        let store = try SQLiteStore(path: Self.temporaryPath())
+    @Test(arguments: StoreEngine.available) func referencesCountFrom1001(_ engine: StoreEngine) async throws {
+        let store = try await engine.make()
         let first = try await store.write { try $0.nextReference() }
         #expect(first == "1001")
         let submission = ReportSubmission(
@@ -97,8 +95,8 @@ import Testing
         #expect(try await store.read { try $0.report(reference: "1001") }?.submission == submission)
     }
 
-    @Test func optOutsAndGatewayStatePersist() async throws {
-        let store = try SQLiteStore(path: Self.temporaryPath())
+    @Test(arguments: StoreEngine.available) func optOutsAndGatewayStatePersist(_ engine: StoreEngine) async throws {
+        let store = try await engine.make()
         try await store.write { tx in
             try tx.setOptedOut(true, deployment: "d", phone: "+1", at: Self.now, raw: "STOP")
             try tx.setUSSDText("1*2", gateway: "at", sessionID: "s1", at: Self.now)
@@ -109,8 +107,8 @@ import Testing
         #expect(try await store.read { try $0.isOptedOut(deployment: "d", phone: "+1") } == false)
     }
 
-    @Test func concatenatedPartsAssembleOnceInOrderWhateverTheArrivalOrder() async throws {
-        let store = try SQLiteStore(path: Self.temporaryPath())
+    @Test(arguments: StoreEngine.available) func concatenatedPartsAssembleOnceInOrderWhateverTheArrivalOrder(_ engine: StoreEngine) async throws {
+        let store = try await engine.make()
         func add(_ part: Int, _ text: String) async throws -> [String]? {
             try await store.write { try $0.addConcatPart(gateway: "v", phone: "+1", reference: "ab", total: 3, part: part, text: text, at: Self.now) }
         }
@@ -120,8 +118,8 @@ import Testing
         #expect(try await add(2, "ta nuk punon ") == ["Dri", "ta nuk punon ", "ci"])
     }
 
-    @Test func aMessageInPartsIsDeliveredOnlyWhenEveryPartIs() async throws {
-        let store = try SQLiteStore(path: Self.temporaryPath())
+    @Test(arguments: StoreEngine.available) func aMessageInPartsIsDeliveredOnlyWhenEveryPartIs(_ engine: StoreEngine) async throws {
+        let store = try await engine.make()
         let item = OutboxItem(gateway: "vonage", deployment: "d", phone: "+1", text: "long", nextAttemptAt: Self.now, createdAt: Self.now)
         try await store.write { tx in
             try tx.enqueue(item)
