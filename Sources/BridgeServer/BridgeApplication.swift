@@ -27,6 +27,8 @@ public struct BridgeApplication: Sendable {
     let adminToken: String?
     /// Per-sender rate limit and loop guard, shared by every request of this application (see ``SenderGuard``).
     public let senderGuard: SenderGuard
+    /// This process among the instances sharing the store: the owner of its workers' claims.
+    public var instance = InstanceIdentity()
 
     /// Resolves gateways against `environment`; throws every start-up problem with file and line.
     /// `platforms` (deployment id → platform) replaces the platforms the configuration describes: tests pass doubles here.
@@ -88,18 +90,18 @@ public struct BridgeApplication: Sendable {
 
     public func outboxSender(httpClient: HTTPClient, policy: RetryPolicy = RetryPolicy()) -> OutboxSender {
         OutboxSender(store: store, gateways: gateways, httpClient: httpClient, policy: policy, signal: signal, metrics: metrics,
-                     logger: logger, clock: clock)
+                     logger: logger, instance: instance, clock: clock)
     }
 
     /// Files the reports of deployments with a remote platform and acknowledges them with the platform's id.
     public func reportForwarder(policy: ForwarderPolicy = ForwarderPolicy()) -> ReportForwarder {
         ReportForwarder(store: store, platforms: platforms, policy: policy, signal: submissionSignal, outboxSignal: signal, logger: logger,
-                        clock: clock)
+                        instance: instance, clock: clock)
     }
 
     /// Texts residents when their reports change state on the remote platform.
     public func statusPoller(interval: TimeInterval? = nil) -> StatusPoller {
-        StatusPoller(store: store, platforms: platforms, outboxSignal: signal, logger: logger, interval: interval, clock: clock)
+        StatusPoller(store: store, platforms: platforms, outboxSignal: signal, logger: logger, interval: interval, instance: instance, clock: clock)
     }
 
     /// Answers STATUS questions about stale reports after asking the platform again.

@@ -42,10 +42,12 @@ public struct OutboxSender: Service, CustomStringConvertible {
     let signal: OutboxSignal
     let metrics: BridgeMetrics
     let logger: Logger
+    let instance: InstanceIdentity
     let clock: @Sendable () -> Date
 
     public init(store: any Store, gateways: [String: GatewayRuntime], httpClient: HTTPClient, policy: RetryPolicy, signal: OutboxSignal,
-                metrics: BridgeMetrics, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+                metrics: BridgeMetrics, logger: Logger, instance: InstanceIdentity = InstanceIdentity(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.gateways = gateways
         self.httpClient = httpClient
@@ -53,6 +55,7 @@ public struct OutboxSender: Service, CustomStringConvertible {
         self.signal = signal
         self.metrics = metrics
         self.logger = logger
+        self.instance = instance
         self.clock = clock
     }
 
@@ -121,6 +124,15 @@ public struct OutboxSender: Service, CustomStringConvertible {
                 blockedPhones.insert(item.phone)
                 continue
             }
+            // Claimed before the attempt: another instance sharing the store leaves it alone until it is recorded (or the
+            // lease runs out because this instance died). Lost to another instance: its later messages to the number wait too.
+            let claimedAt = clock()
+            let owner = instance.name
+            let until = claimedAt.addingTimeInterval(instance.lease)
+            guard try await store.write({ try $0.claimOutbox(id: item.id, owner: owner, now: claimedAt, until: until) }) else {
+                blockedPhones.insert(item.phone)
+                continue
+            }
             let outcome = await attempt(item, gateway)
             // The provider counts requests as they arrive: the interval runs from its answer, so two requests never
             // reach it closer than 1/rate whatever the network latency of each.
@@ -154,7 +166,9 @@ public struct OutboxSender: Service, CustomStringConvertible {
         for header in spec.headers { request.headers.add(name: header.name, value: header.value) }
         if !spec.body.isEmpty { request.body = .bytes(ByteBuffer(bytes: spec.body)) }
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(policy.requestTimeout * 1000)))
+            // Within half the lease: the claim must outlast the attempt, or another instance could send the message too.
+            let timeout = min(policy.requestTimeout, instance.lease / 2)
+            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             let body = try await response.body.collect(upTo: 1 << 20)
             let headers = response.headers.map { GatewayField($0.name, $0.value) }
             return gateway.adapter.classifySendResponse(status: Int(response.status.code), headers: headers, body: Array(buffer: body))

@@ -41,16 +41,19 @@ public struct ReportForwarder: Service, CustomStringConvertible {
     let signal: OutboxSignal
     let outboxSignal: OutboxSignal
     let logger: Logger
+    let instance: InstanceIdentity
     let clock: @Sendable () -> Date
 
     public init(store: any Store, platforms: [String: PlatformRuntime], policy: ForwarderPolicy = ForwarderPolicy(), signal: OutboxSignal,
-                outboxSignal: OutboxSignal, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+                outboxSignal: OutboxSignal, logger: Logger, instance: InstanceIdentity = InstanceIdentity(),
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.platforms = platforms
         self.policy = policy
         self.signal = signal
         self.outboxSignal = outboxSignal
         self.logger = logger
+        self.instance = instance
         self.clock = clock
     }
 
@@ -80,7 +83,7 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         let due = try await store.read { try $0.dueSubmissions(now: now, limit: 50) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for item in due {
-                group.addTask { try await forward(item) }
+                group.addTask { try await forwardClaimed(item) }
             }
             try await group.waitForAll()
         }
@@ -98,6 +101,33 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         case accepted(token: String)
         case retry(reason: String)
         case failed(PlatformError)
+    }
+
+    /// Claims the submission, then forwards it while renewing the claim: instances sharing the store never file the same
+    /// report side by side, however slow the platform. A submission another instance claimed first is left to it.
+    func forwardClaimed(_ item: PendingSubmission) async throws {
+        guard let id = item.id else { return }
+        let owner = instance.name
+        let lease = instance.lease
+        let claimedAt = clock()
+        guard try await store.write({ try $0.claimSubmission(id: id, owner: owner, now: claimedAt, until: claimedAt.addingTimeInterval(lease)) })
+        else { return }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await forward(item) }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: .milliseconds(Int(lease * 1000 / 3)))
+                    let until = clock().addingTimeInterval(lease)
+                    guard try await store.write({ try $0.renewSubmissionClaim(id: id, owner: owner, until: until) }) else {
+                        logger.warning("claim on a submission lost to another instance; leaving it", metadata: ["submission": "\(id)"])
+                        return
+                    }
+                }
+            }
+            // The attempt ends (or the claim was lost): stop the other task. Its error, if any, is the outcome.
+            try await group.next()
+            group.cancelAll()
+        }
     }
 
     func forward(_ item: PendingSubmission) async throws {
@@ -220,6 +250,7 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         let now = clock()
         try await store.write { tx in
             guard var current = try tx.submission(id: id), current.state == .awaitingResident else { return }
+            current.leaseOwner = nil
             current.state = .withdrawn
             current.lastError = reason
             current.updatedAt = now
@@ -256,6 +287,7 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         let delay = policy.maximumDelay
         try await store.write { tx in
             guard var current = try tx.submission(id: id) else { return }
+            current.leaseOwner = nil
             current.lastError = reason
             current.nextAttemptAt = now.addingTimeInterval(delay)
             current.updatedAt = now
@@ -272,6 +304,7 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         let random = Double.random(in: 0...1)
         let queued = try await store.write { tx -> Bool in
             guard var current = try tx.submission(id: id), current.state != .submitted, current.state != .failed else { return false }
+            current.leaseOwner = nil
             let phone = current.submission.phone
             let language = current.submission.language
             current.updatedAt = now

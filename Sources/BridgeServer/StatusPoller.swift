@@ -21,14 +21,16 @@ public struct StatusPoller: Service, CustomStringConvertible {
     let clock: @Sendable () -> Date
     /// Overrides every deployment's `platform.poll_interval` (tests).
     let interval: TimeInterval?
+    let instance: InstanceIdentity
 
     public init(store: any Store, platforms: [String: PlatformRuntime], outboxSignal: OutboxSignal, logger: Logger,
-                interval: TimeInterval? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+                interval: TimeInterval? = nil, instance: InstanceIdentity = InstanceIdentity(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.platforms = platforms
         self.outboxSignal = outboxSignal
         self.logger = logger
         self.interval = interval
+        self.instance = instance
         self.clock = clock
     }
 
@@ -36,7 +38,14 @@ public struct StatusPoller: Service, CustomStringConvertible {
         await cancelWhenGracefulShutdown {
             var cycle = 0
             while !Task.isCancelled {
-                for runtime in platforms.values.sorted(by: { $0.deployment.id < $1.deployment.id }) {
+                let wait = interval ?? platforms.values.map(\.definition.pollInterval).min() ?? 600
+                // One poller at a time among the instances sharing the store: the others skip their cycles while the
+                // holder renews its lease each cycle, and take over when it stops.
+                let now = clock()
+                let owner = instance.name
+                let until = now.addingTimeInterval(max(2 * wait, wait + instance.lease))
+                let holds = (try? await store.write { try $0.acquireLease(name: "status-poller", owner: owner, now: now, until: until) }) ?? false
+                for runtime in platforms.values.sorted(by: { $0.deployment.id < $1.deployment.id }) where holds {
                     do {
                         _ = try await poll(runtime, includeClosed: cycle % max(1, runtime.definition.closedPollEvery) == 0)
                     } catch is CancellationError {
@@ -45,8 +54,7 @@ public struct StatusPoller: Service, CustomStringConvertible {
                         logger.warning("status poll failed", metadata: ["deployment": "\(runtime.deployment.id)", "error": "\(error)"])
                     }
                 }
-                cycle += 1
-                let wait = interval ?? platforms.values.map(\.definition.pollInterval).min() ?? 600
+                if holds { cycle += 1 }
                 do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch { return }
             }
         }

@@ -89,7 +89,8 @@ public struct StatusRefresher: Service, CustomStringConvertible {
         let now = clock()
         let deployment = platforms[request.deployment]?.deployment
         let queued = try await store.write { tx -> Bool in
-            try tx.deleteStatusRequest(id: id)
+            // Gone already: another instance sharing the store answered it.
+            guard try tx.deleteStatusRequest(id: id) else { return false }
             guard let deployment, let report = try tx.report(deployment: request.deployment, reference: request.reference) else { return false }
             var status = report.status
             if let state {

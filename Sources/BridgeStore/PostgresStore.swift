@@ -90,6 +90,13 @@ public final class PostgresStore: Store {
     }
 
     func transaction<T: Sendable>(_ begin: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await rawTransaction(begin) { statements in try body(PostgresTransaction(sql: statements)) }
+    }
+
+    /// Runs `body` on raw statements on one connection between `begin` and COMMIT (ROLLBACK if it throws), on a thread of
+    /// the store's pool.
+    func rawTransaction<T: Sendable>(_ begin: String = "BEGIN ISOLATION LEVEL SERIALIZABLE",
+                                     _ body: @escaping @Sendable (PostgresStatements) throws -> T) async throws -> T {
         let logger = self.logger
         let threads = self.threads
         return try await client.withConnection { connection in
@@ -97,7 +104,7 @@ public final class PostgresStore: Store {
                 let statements = PostgresStatements(connection: connection, logger: logger)
                 try statements.execute(begin)
                 do {
-                    let value = try body(PostgresTransaction(sql: statements))
+                    let value = try body(statements)
                     try statements.execute("COMMIT")
                     return value
                 } catch {

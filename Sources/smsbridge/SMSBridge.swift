@@ -6,7 +6,7 @@ struct SMSBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smsbridge",
         abstract: "SMS and USSD reporting channel for FixMyStreet.",
-        subcommands: [Validate.self, Simulate.self, Serve.self, Purge.self]
+        subcommands: [Validate.self, Simulate.self, Serve.self, Purge.self, StoreCommand.self]
     )
 }
 

@@ -25,18 +25,29 @@ extension SMSBridge {
             var logger = Logger(label: "smsbridge")
             logger.logLevel = .info
             let configuration: BridgeConfiguration
-            let application: BridgeApplication
+            var application: BridgeApplication
+            let environment = ProcessInfo.processInfo.environment
             do {
                 configuration = try ConfigurationLoader.loadValidated(options.config)
-                let store = try SQLiteStore(path: configuration.server.database)
-                application = try BridgeApplication(
-                    configuration: configuration, store: store, environment: ProcessInfo.processInfo.environment, logger: logger)
+                let store = try await StoreOpener.open(configuration, environment: environment, logger: logger)
+                application = try BridgeApplication(configuration: configuration, store: store, environment: environment, logger: logger)
             } catch let error as ConfigurationError {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                throw ExitCode(1)
+            } catch let error as PostgresStoreError {
+                FileHandle.standardError.write(Data(("error: \(error)\n").utf8))
                 throw ExitCode(1)
             }
             let host = hostname ?? configuration.server.host
             let port = port ?? configuration.server.port
+            application.instance = .configured(configuration.server.instance, lease: configuration.server.lease, port: port)
+            // Whatever a process of this name had claimed when it stopped (a crash, kill -9) is due again now, not when
+            // its leases run out.
+            let owner = application.instance.name
+            let released = try await application.store.write { try $0.releaseClaims(owner: owner, now: Date()) }
+            logger.info("store ready", metadata: [
+                "store": "\(configuration.server.store.rawValue)", "instance": "\(owner)", "claims_released": "\(released)",
+            ])
             for gateway in configuration.gateways {
                 logger.info("gateway ready", metadata: [
                     "id": "\(gateway.id)", "type": "\(gateway.type)", "deployment": "\(gateway.deployment)",

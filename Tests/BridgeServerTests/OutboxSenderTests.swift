@@ -29,20 +29,22 @@ import Testing
             await bridge.double.script(.generic, .serverError, .held(second, then: .serverError), .held(third, then: .success))
             let (_, id) = try await resident.sayAndWaitForSend()
 
-            // The second attempt is held at the double: the row shows the first failure and its backoff.
+            // The second attempt is held at the double: the row shows the first failure, and the claim of the attempt in
+            // flight (its next attempt moved to the end of the lease, so no other instance sends it meanwhile).
             try await bridge.double.waitForSent(to: resident.phone, count: 2)
             let afterOne = try #require(try await bridge.outboxItem(id))
             #expect(afterOne.status == .queued)
             #expect(afterOne.attempts == 1)
             #expect(afterOne.lastError?.contains("503") == true)
-            #expect((0.2...0.401).contains(Self.backoff(afterOne)), "first backoff \(Self.backoff(afterOne)) s")
+            #expect(afterOne.leaseOwner == InstanceIdentity().name)
+            #expect(afterOne.nextAttemptAt.timeIntervalSinceNow > 20, "claimed for the lease (30 s)")
             second.open()
 
+            // Between the second failure and the third attempt the row shows the backoff, doubled (recording the attempt
+            // ended the claim).
+            let backingOff = try await bridge.waitForItem(id, "second failure recorded") { $0.attempts == 2 && $0.leaseOwner == nil }
+            #expect((0.4...0.801).contains(Self.backoff(backingOff)), "second backoff \(Self.backoff(backingOff)) s")
             try await bridge.double.waitForSent(to: resident.phone, count: 3)
-            let afterTwo = try #require(try await bridge.outboxItem(id))
-            #expect(afterTwo.status == .queued)
-            #expect(afterTwo.attempts == 2)
-            #expect((0.4...0.801).contains(Self.backoff(afterTwo)), "second backoff \(Self.backoff(afterTwo)) s")
             third.open()
 
             let done = try await bridge.waitForItem(id, "sent") { $0.status == .sent }

@@ -5,7 +5,8 @@ extension ConfigurationLoader {
         var settings = ServerSettings()
         guard let value else { return settings }
         let what = "'server'"
-        value.checkKeys(["host", "port", "database", "admin_token_env", "retry_initial_delay", "retry_max_attempts", "sender_limit", "retention_days"],
+        value.checkKeys(["host", "port", "database", "admin_token_env", "retry_initial_delay", "retry_max_attempts", "sender_limit", "retention_days",
+                         "store", "postgres_url_env", "instance", "lease"],
                         in: what, &diagnostics)
         if let limit = value["sender_limit"].flatMap({ parseSenderLimit($0, in: "server") }) { settings.senderLimit = limit }
         settings.retentionDays = parseRetentionDays(value)
@@ -23,6 +24,7 @@ extension ConfigurationLoader {
         if let port = value.optionalInt("port", in: what, range: 1...65535, &diagnostics) { settings.port = port }
         if let database = value.optionalString("database", in: what, &diagnostics) { settings.database = database }
         settings.adminTokenVariable = value.optionalString("admin_token_env", in: what, &diagnostics)
+        parseStoreSettings(value, into: &settings, file: file)
         return settings
     }
 

@@ -54,6 +54,21 @@ public struct ServerSettings: Sendable, Equatable {
     public var senderLimit: SenderRateLimit = .standard
     /// Days message texts and sessions are kept; nil keeps them until `smsbridge purge` is run by hand.
     public var retentionDays: Int?
+    /// Where the bridge keeps its state: one SQLite file (one instance), or a PostgreSQL shared by several instances.
+    public var store: StoreKind = .sqlite
+    /// Environment variable holding the `postgres://` URL (it carries the password, so it never sits in a config file).
+    public var postgresURLVariable = "SMSBRIDGE_POSTGRES_URL"
+    /// This instance's name among several: what it claimed is released when an instance of that name starts again.
+    /// Nil means host name and port, distinct for instances on one machine and stable across restarts.
+    public var instance: String?
+    /// Seconds an outbox message or a submission stays claimed by an instance that stopped answering, before another
+    /// instance takes it over.
+    public var lease: Double = 30
+
+    /// The engines the store can run on.
+    public enum StoreKind: String, Sendable, Equatable {
+        case sqlite, postgres
+    }
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: String = "data/smsbridge.sqlite", adminTokenVariable: String? = nil,
                 retryInitialDelay: Double = 5, retryMaximumAttempts: Int = 8) {
