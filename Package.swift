@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeStoreTests",
-            dependencies: ["BridgeStore", "BridgeCore"],
+            dependencies: ["BridgeStore", "BridgeCore", "TestDoubles"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -172,7 +172,7 @@ let package = Package(
         .target(
             name: "TestDoubles",
             dependencies: [
-                "BridgeCore",
+                "BridgeCore", "BridgeStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "smsbridgeTests",
             dependencies: [
-                "BridgeCore", "TestDoubles",
+                "BridgeCore", "BridgeStore", "TestDoubles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

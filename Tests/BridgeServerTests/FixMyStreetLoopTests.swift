@@ -30,6 +30,8 @@ enum FixMyStreetLoop {
         var pollInterval: TimeInterval = 0.2
         var pendingNoticeAfter: TimeInterval = 30
         var duplicateHint = false
+        /// The store the bridge runs on: the loop must hold on PostgreSQL as on SQLite.
+        var engine = StoreEngine.sqlite
     }
 
     /// The bridge with Prishtina filing on FixMyStreet at `fmsPort`, talking to a fresh gateway double.
@@ -44,7 +46,7 @@ enum FixMyStreetLoop {
             // The double's FixMyStreet runs on Europe/Belgrade summer time: its list compares wall-clock times there.
             configuration.deployments[index].platform.timeZone = FixMyStreetState.zone
             configuration.deployments[index].platform.duplicateHint = settings.duplicateHint
-            let store = try SQLiteStore(path: Harness.temporaryStorePath())
+            let store = try await settings.engine.make()
             let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
             do {
                 let application = try BridgeApplication(
@@ -128,9 +130,10 @@ enum FixMyStreetLoop {
 }
 
 @Suite(.serialized) struct FixMyStreetLoopTests {
-    @Test func anSMSReportArrivesOnceWithEveryFieldIsAcknowledgedWithItsIDAndEachStateChangeIsTextedOnce() async throws {
+    @Test(arguments: StoreEngine.available)
+    func anSMSReportArrivesOnceWithEveryFieldIsAcknowledgedWithItsIDAndEachStateChangeIsTextedOnce(_ engine: StoreEngine) async throws {
         try await FixMyStreetDouble.with(configure: { await $0.configure(bodies: [FixMyStreetLoop.prishtina()]) }) { fms in
-            try await FixMyStreetLoop.run(fmsPort: fms.port) { bridge in
+            try await FixMyStreetLoop.run(fmsPort: fms.port, settings: .init(engine: engine)) { bridge in
                 let resident = GenericResident(bridge: bridge)
                 try await FixMyStreetLoop.reportAndAwaitThanks(resident)
 
@@ -183,11 +186,11 @@ enum FixMyStreetLoop {
         }
     }
 
-    @Test func aReportSentWhileFixMyStreetIsDownArrivesOnceAfterItRecovers() async throws {
+    @Test(arguments: StoreEngine.available) func aReportSentWhileFixMyStreetIsDownArrivesOnceAfterItRecovers(_ engine: StoreEngine) async throws {
         let port = try await FixMyStreetLoop.freePort()
         let state = FixMyStreetState()
         await state.configure(bodies: [FixMyStreetLoop.prishtina()])
-        let settings = FixMyStreetLoop.Settings(pendingNoticeAfter: 0.2)
+        let settings = FixMyStreetLoop.Settings(pendingNoticeAfter: 0.2, engine: engine)
         try await FixMyStreetLoop.run(fmsPort: port, settings: settings) { bridge in
             let resident = GenericResident(bridge: bridge)
             try await FixMyStreetLoop.converse(resident)

@@ -1,6 +1,7 @@
 import BridgeCore
 import BridgeStore
 import Foundation
+import TestDoubles
 import Testing
 
 /// The retention purge on both engines: texts and sessions past the cutoff go; reports, references, statuses,

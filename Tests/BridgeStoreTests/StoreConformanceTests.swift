@@ -1,6 +1,7 @@
 import BridgeCore
 import BridgeStore
 import Foundation
+import TestDoubles
 import Testing
 
 /// The store contract, run unchanged against SQLite (real files) and PostgreSQL (a real server): dedupe, transactions,

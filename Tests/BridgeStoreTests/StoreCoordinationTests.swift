@@ -1,6 +1,7 @@
 import BridgeCore
 import BridgeStore
 import Foundation
+import TestDoubles
 import Testing
 
 /// What several instances sharing one store rely on, run on both engines, with two store objects on the same database

@@ -240,9 +240,9 @@ final class RunningCommand: @unchecked Sendable {
     deinit { stop() }
 
     /// Runs `smsbridge` with all of `input` on stdin and waits for it to exit.
-    static func run(_ arguments: [String], input: String = "", in directory: URL = Package.root,
+    static func run(_ arguments: [String], input: String = "", in directory: URL = Package.root, environment: [String: String] = [:],
                     timeout: TimeInterval = defaultTimeout) throws -> CommandResult {
-        let command = try RunningCommand(arguments, in: directory)
+        let command = try RunningCommand(arguments, in: directory, environment: environment)
         defer { command.stop() }
         if !input.isEmpty { try command.input.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
         return try command.finish(timeout: timeout)

@@ -1,23 +1,22 @@
 import BridgeStore
 import Foundation
-import Testing
 
 /// The engines the conformance suite runs against: SQLite always, PostgreSQL when `SMSBRIDGE_TEST_POSTGRES_URL` names a
 /// server (scripts/test starts a throw-away cluster and sets it). With `SMSBRIDGE_REQUIRE_POSTGRES=1` (CI) a missing URL
 /// fails the PostgreSQL cases instead of leaving them out.
-enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum StoreEngine: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite, postgres
 
-    var testDescription: String { rawValue }
+    public var description: String { rawValue }
 
-    static var available: [StoreEngine] {
+    public static var available: [StoreEngine] {
         let environment = ProcessInfo.processInfo.environment
         if environment["SMSBRIDGE_TEST_POSTGRES_URL"] != nil || environment["SMSBRIDGE_REQUIRE_POSTGRES"] == "1" { return [.sqlite, .postgres] }
         return [.sqlite]
     }
 
     /// A place for a fresh, empty store: a new SQLite file, or a new schema in the test database.
-    func freshLocation() throws -> String {
+    public func freshLocation() throws -> String {
         switch self {
         case .sqlite:
             return FileManager.default.temporaryDirectory.appendingPathComponent("smsbridge-store-\(UUID().uuidString)/bridge.sqlite").path
@@ -31,7 +30,7 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// Opens (and migrates) the store at `location`; a second call on the same location is a restart.
-    func open(_ location: String) async throws -> any Store {
+    public func open(_ location: String) async throws -> any Store {
         switch self {
         case .sqlite: try SQLiteStore(path: location)
         case .postgres: try await PostgresStore(url: location)
@@ -39,12 +38,12 @@ enum StoreEngine: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// A fresh store.
-    func make() async throws -> any Store {
+    public func make() async throws -> any Store {
         try await open(try freshLocation())
     }
 
-    struct MissingPostgres: Error, CustomStringConvertible {
-        var description: String {
+    public struct MissingPostgres: Error, CustomStringConvertible {
+        public var description: String {
             "SMSBRIDGE_REQUIRE_POSTGRES=1 but SMSBRIDGE_TEST_POSTGRES_URL is not set: start a cluster with scripts/postgres start"
         }
     }
