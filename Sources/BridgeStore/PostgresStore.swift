@@ -47,7 +47,11 @@ public final class PostgresStore: Store {
         threads = NIOThreadPool(numberOfThreads: settings.poolSize)
         threads.start()
         do {
-            try await migrate()
+            // postgres-nio keeps trying to connect while a caller waits for a connection: bounded here, so a wrong URL
+            // or a database that is down fails the start with a message instead of hanging it.
+            try await Self.within(.seconds(20), otherwise: PostgresStoreError.unreachable(settings.description, "no connection within 20 s")) {
+                try await self.migrate()
+            }
         } catch {
             await close()
             throw error
@@ -90,7 +94,27 @@ public final class PostgresStore: Store {
     }
 
     func transaction<T: Sendable>(_ begin: String, _ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await rawTransaction(begin) { statements in try body(PostgresTransaction(sql: statements)) }
+        // A database that went away fails the request (the webhook answers 503 and the gateway retries) instead of
+        // holding it until the gateway gives up.
+        try await Self.within(.seconds(10), otherwise: PostgresStoreError.unreachable(settings.description, "no connection within 10 s")) {
+            try await self.rawTransaction(begin) { statements in try body(PostgresTransaction(sql: statements)) }
+        }
+    }
+
+    /// Runs `work`, or throws `error` when it has not finished after `limit`. Work already running on a store thread
+    /// is waited for (it cannot be interrupted); waiting for a connection is cancelled.
+    static func within<T: Sendable>(_ limit: Duration, otherwise error: PostgresStoreError,
+                                    _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw error }
+            return value
+        }
     }
 
     /// Runs `body` on raw statements on one connection between `begin` and COMMIT (ROLLBACK if it throws), on a thread of
