@@ -14,16 +14,19 @@ final class BridgeProcess: @unchecked Sendable {
     let port: Int
     let environment: [String: String]
     let logFile: URL
+    /// The main configuration file it serves (the workspace's Config/smsbridge.yaml unless one instance of several).
+    let configFile: URL
     private let lock = NSLock()
     private var process: Process?
     private(set) var starts = 0
 
-    init(executable: URL, directory: URL, port: Int, environment: [String: String]) {
+    init(executable: URL, directory: URL, port: Int, environment: [String: String], configFile: URL? = nil, logName: String = "bridge.log") {
         self.executable = executable
         self.directory = directory
         self.port = port
         self.environment = environment
-        self.logFile = directory.appendingPathComponent("bridge.log")
+        self.configFile = configFile ?? directory.appendingPathComponent("Config/smsbridge.yaml")
+        self.logFile = directory.appendingPathComponent(logName)
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
     }
 
@@ -31,7 +34,7 @@ final class BridgeProcess: @unchecked Sendable {
     func start() async throws {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve", "--config", directory.appendingPathComponent("Config/smsbridge.yaml").path, "--port", String(port)]
+        process.arguments = ["serve", "--config", configFile.path, "--port", String(port)]
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let log = try FileHandle(forWritingTo: logFile)

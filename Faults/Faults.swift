@@ -13,7 +13,8 @@ struct FaultsCommand {
             return arguments[index + 1]
         }
         guard let executable = value("--executable") else {
-            print("usage: smsbridge-faults --executable PATH [--root DIR] [--rounds N] [--residents N] [--enospc-library PATH] [--timeouts]")
+            print("usage: smsbridge-faults --executable PATH [--root DIR] [--rounds N] [--residents N] [--enospc-library PATH] [--timeouts]"
+                  + " [--postgres URL] [--only crash|gateway|platform|disk|two-instances]...")
             exit(2)
         }
         let options = SuiteOptions(
@@ -21,15 +22,21 @@ struct FaultsCommand {
             root: URL(fileURLWithPath: value("--root") ?? FileManager.default.currentDirectoryPath),
             rounds: value("--rounds").flatMap(Int.init) ?? 10,
             residents: value("--residents").flatMap(Int.init) ?? 60,
-            enospcLibrary: value("--enospc-library"), timeouts: arguments.contains("--timeouts"))
+            enospcLibrary: value("--enospc-library"), timeouts: arguments.contains("--timeouts"),
+            postgresURL: value("--postgres").flatMap { $0.isEmpty ? nil : $0 })
+        // --only NAME (repeatable) runs those scenarios alone; the two-instance one runs when --postgres names a database.
+        var only: Set<String> = []
+        while let name = value("--only") { only.insert(name) }
+        func runs(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
         let tally = Tally()
         let started = Date()
         do {
-            try await Scenarios.crashRounds(options, tally: tally)
-            try await Scenarios.gatewayOutage(options, tally: tally)
-            if options.timeouts { try await Scenarios.gatewayOutage(options, tally: tally, hanging: true) }
-            try await Scenarios.platformOutage(options, tally: tally)
-            try await Scenarios.fullDisk(options, tally: tally)
+            if runs("crash") { try await Scenarios.crashRounds(options, tally: tally) }
+            if runs("gateway") { try await Scenarios.gatewayOutage(options, tally: tally) }
+            if options.timeouts && runs("gateway") { try await Scenarios.gatewayOutage(options, tally: tally, hanging: true) }
+            if runs("platform") { try await Scenarios.platformOutage(options, tally: tally) }
+            if runs("disk") { try await Scenarios.fullDisk(options, tally: tally) }
+            if options.postgresURL != nil || only.contains("two-instances") { try await Scenarios.twoInstances(options, tally: tally) }
         } catch {
             await tally.check("suite", false, "stopped: \(error)")
         }

@@ -26,18 +26,19 @@ struct Resident: Sendable {
         }
     }
 
-    /// Sends once, signed with a fresh timestamp; returns the status (nil: no answer at all).
-    func sayOnce(_ text: String, id: String) async -> Int? {
+    /// Sends once, signed with a fresh timestamp, to `port` (default: the resident's) through `client`; returns the status
+    /// (nil: no answer at all).
+    func sayOnce(_ text: String, id: String, port: Int? = nil, client: HTTPClient = .shared) async -> Int? {
         guard let body = try? JSONSerialization.data(withJSONObject: ["id": id, "from": phone, "to": "1818", "text": text], options: [.sortedKeys])
         else { return nil }
         let stamp = String(Int(Date().timeIntervalSince1970))
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/gateways/\(gateway)/sms")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port ?? self.port)/gateways/\(gateway)/sms")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "X-Bridge-Timestamp", value: stamp)
         request.headers.add(name: "X-Bridge-Signature", value: "v1=" + Self.sign(stamp, body))
         request.body = .bytes(ByteBuffer(bytes: body))
-        return (try? await HTTPClient.shared.execute(request, timeout: .seconds(10))).map { Int($0.status.code) }
+        return (try? await client.execute(request, timeout: .seconds(10))).map { Int($0.status.code) }
     }
 
     static func sign(_ stamp: String, _ body: Data) -> String {

@@ -12,6 +12,8 @@ struct SuiteOptions: Sendable {
     var enospcLibrary: String?
     /// Also a provider that times out (each attempt costs the bridge's 15 s request timeout).
     var timeouts: Bool
+    /// A PostgreSQL database for the two-instance scenario (`postgres://…`); each run uses a fresh schema in it.
+    var postgresURL: String? = nil
 }
 
 /// The tallies the summary line prints, and one line per check.

@@ -55,6 +55,23 @@ struct Workspace {
 
     var databasePath: String { directory.appendingPathComponent("data/smsbridge.sqlite").path }
 
+    /// The main configuration of one of several instances sharing a PostgreSQL store (issue 8): the same file with the
+    /// store switched to PostgreSQL (its URL in `SMSBRIDGE_POSTGRES_URL`), this instance's name and the claims' lease.
+    /// Written as Config/smsbridge-<instance>.yaml, beside the shared one, so the deployment paths stay the same.
+    func instanceConfig(_ instance: String, lease: Int) throws -> URL {
+        var text = try String(contentsOf: directory.appendingPathComponent("Config/smsbridge.yaml"), encoding: .utf8)
+        text += """
+              store: postgres
+              postgres_url_env: SMSBRIDGE_POSTGRES_URL
+              instance: \(instance)
+              lease: \(lease)s
+
+            """
+        let file = directory.appendingPathComponent("Config/smsbridge-\(instance).yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     /// While this file exists the full-disk shim fails every write to the SQLite files.
     var flag: String { directory.appendingPathComponent("disk-full").path }
 
