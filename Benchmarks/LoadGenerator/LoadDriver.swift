@@ -233,18 +233,30 @@ final class PhaseDriver: @unchecked Sendable {
     }
 }
 
-/// Opens connections, runs a phase across them and merges what they measured.
+/// Opens connections, runs a phase across them and merges what they measured. With several ports (instances sharing one
+/// PostgreSQL) connection i goes to port i mod n, so the load is spread evenly and a resident always talks to the same
+/// instance (as behind a load balancer with sticky connections).
 struct LoadRunner {
     let group: MultiThreadedEventLoopGroup
     let host: String
-    let port: Int
+    let ports: [Int]
+
+    init(group: MultiThreadedEventLoopGroup, host: String, ports: [Int]) {
+        precondition(!ports.isEmpty, "a load runner needs at least one port")
+        self.group = group
+        self.host = host
+        self.ports = ports
+    }
+
+    init(group: MultiThreadedEventLoopGroup, host: String, port: Int) {
+        self.init(group: group, host: host, ports: [port])
+    }
 
     func phase(_ name: String, kind: ResidentStream.Kind, factory: RequestFactory, connections: Int, block: Int, warmup: Double,
                duration: Double, rate: Double? = nil, firstResident: Int = 0) async throws -> PhaseResult {
         var opened: [LoadConnection] = []
         for index in 0..<connections {
-            opened.append(try await LoadConnection.connect(host: host, port: port, on: group.any()).get())
-            _ = index
+            opened.append(try await LoadConnection.connect(host: host, port: ports[index % ports.count], on: group.any()).get())
         }
         defer { for connection in opened { connection.channel.close(promise: nil) } }
         let start = NIODeadline.now() + .milliseconds(20)

@@ -29,21 +29,50 @@ enum ProcessCPU {
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
+
+    /// The CPU of several processes (the instances of one run), summed; a process that is gone counts nothing.
+    static func seconds(pids: [Int32]) -> Double {
+        pids.reduce(0) { $0 + (seconds(pid: $1) ?? 0) }
+    }
+
+    /// The CPU of a process and its children, summed: a PostgreSQL postmaster and its backends and helpers. A backend
+    /// that exits during a phase takes its CPU with it; the stores keep their connections open, so few do.
+    static func tree(root: Int32) -> Double {
+        var total = seconds(pid: root) ?? 0
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let pid = Int32(entry), pid != root,
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // Field 4 (1-based) is the parent's pid: the second field after the command name.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, Int32(fields[1]) == root else { continue }
+            total += seconds(pid: pid) ?? 0
+        }
+        return total
+    }
 }
 
-/// Samples a process's RSS every 100 ms while a phase runs and keeps the highest value: RSS "under load".
+/// Samples the RSS of one or more processes every 100 ms while a phase runs and keeps each one's highest value: RSS
+/// "under load". With several instances the figure is the largest instance's peak (what each host must hold).
 final class RSSSampler: Sendable {
-    private let peak = Mutex<Double>(0)
+    private let peaks: Mutex<[Double]>
     private let running = Mutex<Bool>(true)
-    let pid: Int32
+    let pids: [Int32]
 
-    init(pid: Int32) { self.pid = pid }
+    init(pids: [Int32]) {
+        self.pids = pids
+        peaks = Mutex(Array(repeating: 0, count: pids.count))
+    }
 
     func start() -> Task<Void, Never> {
         Task.detached {
             while self.running.withLock({ $0 }) {
-                if let value = ProcessMemory.residentMB(pid: self.pid) {
-                    self.peak.withLock { $0 = max($0, value) }
+                for (index, pid) in self.pids.enumerated() {
+                    if let value = ProcessMemory.residentMB(pid: pid) {
+                        self.peaks.withLock { $0[index] = max($0[index], value) }
+                    }
                 }
                 try? await Task.sleep(for: .milliseconds(100))
             }
@@ -52,7 +81,14 @@ final class RSSSampler: Sendable {
 
     func stop() -> Double {
         running.withLock { $0 = false }
-        return peak.withLock { $0 }
+        return peaks.withLock { $0.max() ?? 0 }
+    }
+}
+
+extension ProcessMemory {
+    /// The largest RSS among the instances of a run.
+    static func residentMB(pids: [Int32]) -> Double? {
+        pids.compactMap { residentMB(pid: $0) }.max()
     }
 }
 
