@@ -74,7 +74,7 @@ struct WebhookController: Sendable {
         } catch {
             // Our own failure (the store): 503 makes the gateway retry, and nothing was acknowledged that was not stored.
             metrics.rejected(gateway: id, status: 503)
-            logger.error("webhook not stored; the gateway will retry", metadata: ["gateway": "\(id)", "error": "\(error)"])
+            logger.error("webhook not stored; the gateway will retry", metadata: ["gateway": "\(id)", "error": "\(PostgresStore.describe(error))"])
             return Self.text(503, "temporarily unable to store the message; retry later")
         }
     }
