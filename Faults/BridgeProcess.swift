@@ -68,6 +68,9 @@ final class BridgeProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// The process was started and has not exited.
+    var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
+
     func isHealthy() async -> Bool {
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
         guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }

@@ -25,9 +25,18 @@ actor Balancer {
         slowest = max(slowest, took)
     }
 
+    /// What the victim held when it died: outbox ids and submission phones still claimed by it (read right after the kill).
+    private(set) var heldReplies: [String] = []
+    private(set) var heldSubmissions: [String] = []
+
     func killed() {
         killedAfter = acknowledged.count
         killedAt = Date()
+    }
+
+    func held(replies: [String], submissions: [String]) {
+        heldReplies = replies
+        heldSubmissions = submissions
     }
 }
 
@@ -114,6 +123,8 @@ extension Scenarios {
                                                    configFile: try workspace.instanceConfig(name, lease: twoInstanceLease),
                                                    logName: "bridge-\(name).log"))
                 }
+                // Whatever happens, no server outlives the scenario (stop() does nothing to one that already exited).
+                defer { for instance in instances { instance.stop() } }
                 // One after the other: the second finds the schema migrated (the store serialises migrations anyway).
                 for instance in instances { try await instance.start() }
                 let victimIndex = Int.random(in: 0...1)
@@ -127,11 +138,13 @@ extension Scenarios {
                 let totalTurns = scripts.map(\.count).reduce(0, +)
                 let balancer = Balancer()
                 let client = balancerClient()
+                // Opened before the load, to read what the victim had claimed the moment it is killed.
+                let store = try await PostgresStore(url: url + "&pool=2")
                 // Residents start over a few seconds and think a little between turns, so the load is still going when
                 // the kill comes, with turns in flight on the victim.
                 let span = max(3.0, Double(options.residents) * 0.05)
                 let started = ContinuousClock.now
-                try await withThrowingTaskGroup(of: Void.self) { group in
+                let loadError: (any Error)? = await withThrowingTaskGroup(of: Void.self) { group in
                     for (index, number) in phones.enumerated() {
                         group.addTask {
                             try await Task.sleep(for: .milliseconds(Int.random(in: 0...Int(span * 1000))))
@@ -148,15 +161,34 @@ extension Scenarios {
                         while await balancer.turnsDone < target { try await Task.sleep(for: .milliseconds(10)) }
                         victim.crash()
                         await balancer.killed()
+                        let (replies, submissions) = try await store.read { tx in
+                            (try tx.outboxItems(phone: nil).filter { $0.leaseOwner == victimName && $0.status == .queued }.map(\.id),
+                             try tx.submissions().filter { $0.leaseOwner == victimName && ![.submitted, .failed, .withdrawn].contains($0.state) }
+                                .map(\.submission.phone))
+                        }
+                        await balancer.held(replies: replies, submissions: submissions)
                     }
+                    // The first failure ends the load: waitForAll would wait for the killer, whose turn count may never come.
                     do {
-                        try await group.waitForAll()
+                        for try await _ in group {}
+                        return nil
                     } catch {
-                        try? await client.shutdown()
-                        throw error
+                        group.cancelAll()
+                        return error
                     }
                 }
-                try await client.shutdown()
+                try? await client.shutdown()
+                if let loadError {
+                    let states = zip(["a", "b"], instances).map { "\($0) \($1.isRunning ? "running" : "exited")" }.joined(separator: ", ")
+                    victim.crash()
+                    survivor.stop()
+                    await store.close()
+                    await tally.check("two instances: load", false,
+                                      "stopped after \(await balancer.turnsDone) of \(totalTurns) turns: \(loadError); \(states) "
+                                          + "(victim \(victimName)\(await balancer.killedAfter == nil ? ", not killed yet" : ", killed")); "
+                                          + "logs kept in \(workspace.directory.path), schema \(schema)")
+                    return
+                }
                 let load = ContinuousClock.now - started
                 let loadSeconds = Double(load.components.seconds) + Double(load.components.attoseconds) / 1e18
 
@@ -166,7 +198,6 @@ extension Scenarios {
                 let settled = try await eventually(finalWait) { await everyoneAcknowledged(phones, gateway: gateway.ledger, fms: fms) }
                 let settleSeconds = (ContinuousClock.now - settleStarted).components.seconds
 
-                let store = try await PostgresStore(url: url + "&pool=2")
                 let phoneSet = Set(phones)
                 // The acknowledgement is the last reply of a conversation: wait for the rest of the outbox to drain too.
                 let drained = try await eventually(30) {
@@ -182,11 +213,6 @@ extension Scenarios {
                 var outOfOrder: [String] = []
                 var undelivered = 0
                 var queuedTotal = 0
-                // Replies queued before the kill and first tried at least lease - 1 s after it: held by the dead
-                // instance's claim (or queued behind one to the same resident) and taken over by the survivor.
-                let killedAt = await balancer.killedAt ?? .distantFuture
-                let attempts = await gateway.ledger.attempts
-                var heldByTheDead = 0
                 for phone in phones {
                     let items = try await store.read { try $0.outboxItems(phone: phone) }
                     let ordered = items.allSatisfy { $0.sequence != nil }
@@ -194,10 +220,6 @@ extension Scenarios {
                     let queued = ordered.map(\.id)
                     let delivered = await gateway.ledger.delivered(to: phone).map(\.id)
                     queuedTotal += queued.count
-                    for item in items where item.createdAt < killedAt {
-                        if let first = attempts.first(where: { $0.id == item.id }),
-                            first.at.timeIntervalSince(killedAt) >= Double(twoInstanceLease - 1) { heldByTheDead += 1 }
-                    }
                     undelivered += queued.filter { !delivered.contains($0) }.count
                     if delivered != queued { outOfOrder.append(String(phone.suffix(4))) }
                 }
@@ -238,10 +260,20 @@ extension Scenarios {
                                   "\(ids.count) acknowledged, \(missing.count) missing from PostgreSQL \(missing.prefix(5))")
                 await tally.check("two instances: every conversation completed through the survivor", settled && drained,
                                   settled ? "every resident got the acknowledgement with the id, \(settleSeconds) s after the load "
-                                      + "(lease \(twoInstanceLease) s); \(heldByTheDead) replies waited for the dead instance's lease"
+                                      + "(lease \(twoInstanceLease) s)"
                                       + (drained ? "" : "; but replies were still queued 30 s later")
                                       : "\(unfinished.count) residents without the acknowledgement \(Int(finalWait)) s after the load "
                                       + "\(unfinished.prefix(5))")
+                let heldReplies = await balancer.heldReplies
+                let heldSubmissions = await balancer.heldSubmissions
+                let deliveredIDs = Set(await gateway.ledger.delivered.map(\.id))
+                let repliesTakenOver = heldReplies.filter(deliveredIDs.contains).count
+                let submissionsTakenOver = heldSubmissions.filter { phone in allReports.filter { $0.username == phone }.count == 1 }.count
+                await tally.check("two instances: the dead instance's claims taken over",
+                                  repliesTakenOver == heldReplies.count && submissionsTakenOver == heldSubmissions.count,
+                                  "\(victimName) held \(heldReplies.count) replies and \(heldSubmissions.count) submissions when killed; "
+                                      + "\(survivorName) delivered \(repliesTakenOver) of those replies once and filed \(submissionsTakenOver) of those "
+                                      + "reports once")
                 await tally.check("two instances: one report per conversation", reports.missing == 0 && reports.duplicates == 0 && wrongDescription.isEmpty,
                                   "\(phones.count) conversations, \(reports.missing) without a report, \(reports.duplicates) extra, "
                                       + "\(wrongDescription.count) with another resident's description \(wrongDescription.prefix(5))")
