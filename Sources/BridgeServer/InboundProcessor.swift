@@ -80,7 +80,8 @@ struct InboundProcessor: Sendable {
                     else { continue }
                     text = parts.joined()
                 }
-                if record.channel == .sms, let senderGuard, !senderGuard.admits(phone, deployment: deployment, gateway: gatewayID, at: now),
+                if record.channel == .sms, let senderGuard,
+                    !senderGuard.admits(phone, deployment: deployment, gateway: gatewayID, message: gatewayID + " " + providerID, at: now),
                     deployment.matching.keywords.match(text)?.id != KeywordID.stop.rawValue
                 {
                     // An opt-out is honoured whatever the rate: a person who floods in anger and then sends STOP must stop hearing from us.

@@ -86,7 +86,9 @@ public struct OutboxSender: Service, CustomStringConvertible {
                         }
                         await signal.wait(timeout: .seconds(wait))
                     }
-                } catch is CancellationError {
+                } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
+                    // Only our own cancellation stops the worker: a CancellationError from inside a pass (a store call cancelled
+                    // by a timeout) is a failed pass, and a service that returns stops the whole server.
                     return
                 } catch {
                     logger.error("outbox pass failed; retrying", metadata: ["error": "\(error)"])
@@ -132,6 +134,10 @@ public struct OutboxSender: Service, CustomStringConvertible {
             guard try await store.write({ try $0.claimOutbox(id: item.id, owner: owner, now: claimedAt, until: until) }) else {
                 blockedPhones.insert(item.phone)
                 continue
+            }
+            if let previous = item.leaseOwner, previous != owner {
+                logger.notice("took over a reply whose claim ran out (its instance stopped)",
+                              metadata: ["gateway": "\(gateway.id)", "previous_instance": "\(previous)"])
             }
             let outcome = await attempt(item, gateway)
             // The provider counts requests as they arrive: the interval runs from its answer, so two requests never

@@ -67,7 +67,9 @@ public struct ReportForwarder: Service, CustomStringConvertible {
                         let wait = nextDue.map { max(0.01, min(1, $0.timeIntervalSince(clock()))) } ?? 1
                         await signal.wait(timeout: .milliseconds(Int(wait * 1000)))
                     }
-                } catch is CancellationError {
+                } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
+                    // Only our own cancellation stops the worker: a CancellationError from inside a pass (a store call cancelled
+                    // by a timeout) is a failed pass, and a service that returns stops the whole server.
                     return
                 } catch {
                     logger.error("report forwarder pass failed; retrying", metadata: ["error": "\(error)"])
@@ -112,6 +114,10 @@ public struct ReportForwarder: Service, CustomStringConvertible {
         let claimedAt = clock()
         guard try await store.write({ try $0.claimSubmission(id: id, owner: owner, now: claimedAt, until: claimedAt.addingTimeInterval(lease)) })
         else { return }
+        if let previous = item.leaseOwner, previous != owner {
+            logger.notice("took over a report whose claim ran out (its instance stopped)",
+                          metadata: ["submission": "\(id)", "previous_instance": "\(previous)"])
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await forward(item) }
             group.addTask {
@@ -151,8 +157,13 @@ public struct ReportForwarder: Service, CustomStringConvertible {
             }
             if !item.pendingNoticeSent {
                 group.addTask {
-                    do { try await Task.sleep(for: .milliseconds(Int(noticeAfter * 1000))) } catch { return nil }
-                    try await queuePendingNotice(id, deployment: runtime.deployment)
+                    do {
+                        try await Task.sleep(for: .milliseconds(Int(noticeAfter * 1000)))
+                        try await queuePendingNotice(id, deployment: runtime.deployment)
+                    } catch where Task.isCancelled {
+                        // The attempt ended first; the notice is no longer needed, and its cancellation is no failure of the
+                        // attempt (which is recorded below).
+                    }
                     return nil
                 }
             }

@@ -48,7 +48,9 @@ public struct RetentionPurger: Service, CustomStringConvertible {
             while !Task.isCancelled {
                 do {
                     try await purgeOnce()
-                } catch is CancellationError {
+                } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
+                    // Only our own cancellation stops the worker: a CancellationError from inside a pass (a store call cancelled
+                    // by a timeout) is a failed pass, and a service that returns stops the whole server.
                     return
                 } catch {
                     // The store may be full or locked for now: the next day tries again, and nothing is lost by waiting.

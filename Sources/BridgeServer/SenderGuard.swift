@@ -16,6 +16,10 @@ import Synchronization
 /// to slow another number, and a silenced message costs no engine step and no outbox row.
 public final class SenderGuard: Sendable {
     private let limiter = Mutex(SenderRateLimiter())
+    /// Decisions already taken, by message: the inbound transaction may run its body again (PostgreSQL retries it after a
+    /// deadlock) and a gateway resends a webhook that got a 503. Either way one message must count once, or a resident
+    /// who sent six messages could be held over a limit of twenty.
+    private let decided = Mutex(RecentDecisions())
     private let serverLimit: SenderRateLimit
     private let logger: Logger
     private let metrics: BridgeMetrics
@@ -31,9 +35,13 @@ public final class SenderGuard: Sendable {
 
     /// Records one inbound SMS from `phone` (E.164) and says whether to answer it; logs (number masked) and counts
     /// the ones that are not.
-    public func admits(_ phone: String, deployment: Deployment, gateway: String, at now: Date) -> Bool {
+    /// `message` identifies the message (gateway and provider id): asked again about the same one, the first answer is
+    /// repeated and nothing is counted.
+    public func admits(_ phone: String, deployment: Deployment, gateway: String, message: String? = nil, at now: Date) -> Bool {
+        if let message, let earlier = decided.withLock({ $0.decisions[message] }) { return earlier }
         let limit = limit(for: deployment)
         let decision = limiter.withLock { $0.decide(deployment.id + " " + phone, at: now, limit: limit) }
+        if let message { decided.withLock { $0.record(message, decision.isAnswered) } }
         guard case .silence(let first) = decision else { return true }
         metrics.rateLimited(gateway: gateway)
         let metadata: Logger.Metadata = [
@@ -45,5 +53,25 @@ public final class SenderGuard: Sendable {
             logger.debug("sender still over its rate limit: stored, not answered", metadata: metadata)
         }
         return false
+    }
+}
+
+/// The last few thousand admission decisions by message key, oldest forgotten first.
+struct RecentDecisions: Sendable {
+    static let capacity = 4096
+    var decisions: [String: Bool] = [:]
+    var order: [String] = []
+    var next = 0
+
+    mutating func record(_ key: String, _ answered: Bool) {
+        if decisions[key] != nil { return }
+        if order.count < Self.capacity {
+            order.append(key)
+        } else {
+            decisions[order[next]] = nil
+            order[next] = key
+            next = (next + 1) % Self.capacity
+        }
+        decisions[key] = answered
     }
 }

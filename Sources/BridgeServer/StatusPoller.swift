@@ -48,7 +48,9 @@ public struct StatusPoller: Service, CustomStringConvertible {
                 for runtime in platforms.values.sorted(by: { $0.deployment.id < $1.deployment.id }) where holds {
                     do {
                         _ = try await poll(runtime, includeClosed: cycle % max(1, runtime.definition.closedPollEvery) == 0)
-                    } catch is CancellationError {
+                    } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
+                        // Only our own cancellation stops the worker: a CancellationError from inside a pass (a store call
+                        // cancelled by a timeout) is a failed pass, and a service that returns stops the whole server.
                         return
                     } catch {
                         logger.warning("status poll failed", metadata: ["deployment": "\(runtime.deployment.id)", "error": "\(error)"])

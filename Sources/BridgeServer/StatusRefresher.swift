@@ -40,7 +40,9 @@ public struct StatusRefresher: Service, CustomStringConvertible {
             while !Task.isCancelled {
                 do {
                     if try await answerWaiting() == 0 { await signal.wait(timeout: .seconds(1)) }
-                } catch is CancellationError {
+                } catch is CancellationError where Task.isCancelled || Task.isShuttingDownGracefully {
+                    // Only our own cancellation stops the worker: a CancellationError from inside a pass (a store call cancelled
+                    // by a timeout) is a failed pass, and a service that returns stops the whole server.
                     return
                 } catch {
                     logger.error("status refresh pass failed; retrying", metadata: ["error": "\(error)"])

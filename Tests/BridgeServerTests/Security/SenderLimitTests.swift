@@ -85,4 +85,23 @@ import Testing
             #expect(try await optedOut() == true, "the opt-out is recorded over the limit")
         }
     }
+
+    /// The same message asked about again (the transaction's body run again, a webhook resent after a 503) is counted
+    /// once: six messages sent over and over never reach a limit of twenty.
+    @Test func aMessageDecidedAgainIsCountedOnce() throws {
+        let deployment = try #require(Deployments.base.deployments.first)
+        let guardian = SenderGuard(serverLimit: SenderRateLimit(messages: 20, window: 300), logger: LogCapture().logger, metrics: BridgeMetrics())
+        let now = Date()
+        for message in 0..<6 {
+            for _ in 0..<12 {
+                #expect(guardian.admits(Self.resident, deployment: deployment, gateway: "gw", message: "gw m\(message)", at: now))
+            }
+        }
+        // 6 counted: 14 more distinct messages are answered, the 21st is not.
+        for message in 6..<20 {
+            #expect(guardian.admits(Self.resident, deployment: deployment, gateway: "gw", message: "gw m\(message)", at: now))
+        }
+        #expect(!guardian.admits(Self.resident, deployment: deployment, gateway: "gw", message: "gw m20", at: now))
+        #expect(!guardian.admits(Self.resident, deployment: deployment, gateway: "gw", message: "gw m20", at: now), "and says so again")
+    }
 }
