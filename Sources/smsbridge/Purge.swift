@@ -31,13 +31,7 @@ extension SMSBridge {
         }
 
         func run() async throws {
-            let configuration: BridgeConfiguration
-            do {
-                configuration = try ConfigurationLoader.loadValidated(options.config)
-            } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
-                throw ExitCode(1)
-            }
+            let configuration = try options.loadOrExit()
             guard let days = olderThan ?? configuration.server.retentionDays else {
                 FileHandle.standardError.write(Data("\(configuration.file): set server.retention_days, or pass --older-than DAYS\n".utf8))
                 throw ExitCode(1)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import BridgeCore
+import Foundation
 
 /// The `smsbridge` command line: one binary for operators (validate, simulate) and for production (serve).
 @main
@@ -14,4 +16,14 @@ struct SMSBridge: AsyncParsableCommand {
 struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "The bridge configuration file.")
     var config: String = "Config/smsbridge.yaml"
+
+    /// The validated configuration, or every problem with file and line on stderr and exit status 1.
+    func loadOrExit() throws -> BridgeConfiguration {
+        do {
+            return try ConfigurationLoader.loadValidated(config)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
 }

@@ -33,13 +33,7 @@ extension SMSBridge {
         }
 
         func run() throws {
-            let configuration: BridgeConfiguration
-            do {
-                configuration = try ConfigurationLoader.loadValidated(options.config)
-            } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
-                throw ExitCode(1)
-            }
+            let configuration = try options.loadOrExit()
             if let deployment, configuration.deployment(id: deployment) == nil {
                 throw ValidationError("unknown deployment '\(deployment)' (known: \(configuration.deployments.map(\.id).joined(separator: ", ")))")
             }

@@ -41,13 +41,7 @@ extension SMSBridge.StoreCommand {
         }
 
         func run() async throws {
-            let configuration: BridgeConfiguration
-            do {
-                configuration = try ConfigurationLoader.loadValidated(options.config)
-            } catch {
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
-                throw ExitCode(1)
-            }
+            let configuration = try options.loadOrExit()
             let path = from.map { String($0.dropFirst("sqlite:".count)) } ?? configuration.server.database
             guard FileManager.default.fileExists(atPath: path) else {
                 FileHandle.standardError.write(Data("no SQLite store at \(path): check --from or server.database\n".utf8))
