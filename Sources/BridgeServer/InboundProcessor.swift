@@ -188,7 +188,9 @@ struct InboundProcessor: Sendable {
     /// Moves a waiting submission on now: back to the forwarder (`pending`) or out of it (`withdrawn`).
     static func release(_ waiting: inout PendingSubmission, as state: SubmissionState, at now: Date, _ tx: any StoreTransaction) throws {
         waiting.state = state
-        waiting.nextAttemptAt = now
+        // An instance already working on it (its question expired just now) keeps its claim: moving the next attempt to
+        // now would let another instance claim and file it a second time. That instance records its own outcome.
+        if waiting.leaseOwner == nil { waiting.nextAttemptAt = now }
         waiting.updatedAt = now
         try tx.updateSubmission(waiting)
     }
