@@ -134,19 +134,36 @@ public final class PostgresStore: Store {
         }
     }
 
-    /// Runs `work`, or throws `error` when it has not finished after `limit`. Work already running on a store thread
-    /// is waited for (it cannot be interrupted); waiting for a connection is cancelled.
+    /// Runs `work`, giving up with `error` if it is still waiting for a connection after `limit`.
+    ///
+    /// A body already running on a store thread cannot be interrupted. Its outcome stands even past the deadline: a
+    /// transaction that committed is reported as committed, never as failed (the caller would otherwise, say, answer a
+    /// gateway 503 for a stored message, or leave a claim it does not know it holds).
     static func within<T: Sendable>(_ limit: Duration, otherwise error: PostgresStoreError,
                                     _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
+        try await withThrowingTaskGroup(of: Result<T, any Error>?.self) { group in
             group.addTask {
-                try await Task.sleep(for: limit)
+                do { return .success(try await work()) } catch { return .failure(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
                 return nil
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw error }
-            return value
+            var timedOut = false
+            while let next = try await group.next() {
+                guard let result = next else {
+                    // The deadline: stop waiting for a connection (cancelled), but wait for a body that already runs.
+                    timedOut = true
+                    group.cancelAll()
+                    continue
+                }
+                group.cancelAll()
+                switch result {
+                case .success(let value): return value
+                case .failure(let failure): throw timedOut ? error : failure
+                }
+            }
+            throw error
         }
     }
 
