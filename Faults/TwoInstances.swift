@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BridgeCore
 import BridgeStore
 import Foundation
 import NIOCore

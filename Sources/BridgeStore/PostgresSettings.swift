@@ -6,8 +6,12 @@ import Foundation
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require][&schema=NAME][&pool=N]`. The
 /// schema lets several deployments (or test runs) share one database; it is created if missing.
 public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
+    /// libpq's `sslmode` meanings: `prefer` and `require` encrypt without checking the certificate, `verify-ca` checks it
+    /// against the trusted roots, `verify-full` also checks the host name.
     public enum TLSMode: String, Sendable {
         case disable, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
     }
 
     public var host: String
@@ -43,8 +47,10 @@ public struct PostgresSettings: Sendable, Equatable, CustomStringConvertible {
                 switch value {
                 case "disable": tls = .disable
                 case "allow", "prefer": tls = .prefer
-                case "require", "verify-ca", "verify-full": tls = .require
-                default: throw .badURL("sslmode '\(value)' is not one of disable, prefer, require")
+                case "require": tls = .require
+                case "verify-ca": tls = .verifyCA
+                case "verify-full": tls = .verifyFull
+                default: throw .badURL("sslmode '\(value)' is not one of disable, prefer, require, verify-ca, verify-full")
                 }
             case "schema":
                 guard value.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {

@@ -39,10 +39,16 @@ public final class PostgresStore: Store {
         self.settings = settings
         self.logger = logger
         writeLock = Self.lockKey("\(settings.database).\(settings.schema ?? "public").smsbridge.write")
+        var unchecked = TLSConfiguration.makeClientConfiguration()
+        unchecked.certificateVerification = .none
+        var noHostName = TLSConfiguration.makeClientConfiguration()
+        noHostName.certificateVerification = .noHostnameVerification
         let tls: PostgresClient.Configuration.TLS = switch settings.tls {
         case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+        case .prefer: .prefer(unchecked)
+        case .require: .require(unchecked)
+        case .verifyCA: .require(noHostName)
+        case .verifyFull: .require(.makeClientConfiguration())
         }
         var configuration = PostgresClient.Configuration(
             host: settings.host, port: settings.port, username: settings.username, password: settings.password,
