@@ -25,6 +25,8 @@ struct InboundProcessor: Sendable {
     var retryPolicy = RetryPolicy()
     /// The per-sender rate limit and loop guard: an SMS over the limit is stored and acknowledged, but not answered.
     var senderGuard: SenderGuard?
+    /// Sessions as this process last stored them, so the engine step runs before the serialised write (see ``prepare``).
+    var snapshots = SessionSnapshots()
 
     /// What a request produced.
     struct Outcome: Sendable {
@@ -33,6 +35,8 @@ struct InboundProcessor: Sendable {
         var processed: Int
         /// A STATUS question waits for the status refresher.
         var refresh = false
+        /// The sessions written, as stored, for ``SessionSnapshots`` once the write committed.
+        var saved: [SessionSnapshots.Snapshot] = []
     }
 
     func process(_ inbound: [GatewayInbound], gateway: GatewayRuntime, now: Date) async throws -> Outcome {
@@ -42,6 +46,7 @@ struct InboundProcessor: Sendable {
         let logger = self.logger
         let forwarded = forwardedDeployments.contains(deployment.id)
         let staleAfter = statusStaleAfter[deployment.id]
+        let prepared = await prepare(inbound, deployment: deployment, now: now)
         let outcome = try await store.write { tx -> Outcome in
             var screens: [String] = []
             var ends = false
@@ -49,7 +54,8 @@ struct InboundProcessor: Sendable {
             var firstDuplicateAnswer: StoredAnswer?
             var duplicates = 0
             var wakeRefresher = false
-            for message in inbound {
+            var saved: [SessionSnapshots.Snapshot] = []
+            for (index, message) in inbound.enumerated() {
                 guard case .e164(let phone) = PhoneNumber.normalize(message.from, defaultRegion: deployment.region) else {
                     logger.notice("inbound from a sender we cannot answer", metadata: ["gateway": "\(gatewayID)", "from": "\(PhoneNumber.masked(message.from))"])
                     continue
@@ -87,9 +93,18 @@ struct InboundProcessor: Sendable {
                     // An opt-out is honoured whatever the rate: a person who floods in anger and then sends STOP must stop hearing from us.
                     continue
                 }
-                let result = Engine.step(
-                    try tx.session(deployment: deployment.id, phone: phone),
-                    InboundMessage(from: phone, text: text, receivedAt: now, channel: record.channel), deployment, now: now)
+                let stored = try tx.sessionData(deployment: deployment.id, phone: phone)
+                let result: StepResult
+                var encoded: Data?
+                if let step = prepared[index], step.snapshot == stored {
+                    // Nothing changed since the snapshot: the step made before the write is the step.
+                    result = step.result
+                    encoded = step.encoded
+                } else {
+                    result = Engine.step(
+                        try stored.map(StoreCoding.decodeSession),
+                        InboundMessage(from: phone, text: text, receivedAt: now, channel: record.channel), deployment, now: now)
+                }
                 var session = result.session
                 var extraSMS: [Reply] = []
                 var ussdOverride: Reply?
@@ -104,6 +119,7 @@ struct InboundProcessor: Sendable {
                         try tx.insertReport(ReportRecord(reference: reference, submission: submission, status: .open, gateway: gatewayID,
                                                          createdAt: now, updatedAt: now))
                         session.references.append(reference)
+                        encoded = nil
                         extraSMS.append(Engine.thanks(reference: reference, to: phone, language: submission.language, deployment))
                     case .statusQuery(let reference):
                         let language = session.language ?? deployment.defaultLanguage
@@ -156,7 +172,9 @@ struct InboundProcessor: Sendable {
                     screens = [ussdOverride.text]
                     ends = true
                 }
-                try tx.saveSession(session, at: now)
+                let data = try encoded ?? StoreCoding.encodeSession(session)
+                try tx.saveSession(session, encoded: data, at: now)
+                saved.append(SessionSnapshots.Snapshot(data: data, session: session))
             }
             if inserted.isEmpty, let firstDuplicateAnswer {
                 return Outcome(answer: GatewayResponse(status: firstDuplicateAnswer.status, contentType: firstDuplicateAnswer.contentType,
@@ -165,7 +183,11 @@ struct InboundProcessor: Sendable {
             let answer = adapter.answer(for: inbound, replies: screens, endsSession: ends)
             let stored = StoredAnswer(status: answer.status, contentType: answer.contentType, body: answer.body)
             for id in inserted { try tx.setAnswer(stored, forInbound: id) }
-            return Outcome(answer: answer, duplicate: duplicates > 0 && inserted.isEmpty, processed: inserted.count, refresh: wakeRefresher)
+            return Outcome(answer: answer, duplicate: duplicates > 0 && inserted.isEmpty, processed: inserted.count, refresh: wakeRefresher,
+                           saved: saved)
+        }
+        for snapshot in outcome.saved {
+            if let session = snapshot.session { snapshots.remember(snapshot, deployment: session.deployment, phone: session.phone) }
         }
         if outcome.refresh { statusSignal?.notify() }
         if outcome.processed > 0 {
@@ -174,6 +196,61 @@ struct InboundProcessor: Sendable {
         }
         metrics.inbound(gateway: gatewayID, count: outcome.processed, duplicates: outcome.duplicate ? inbound.count : 0)
         return outcome
+    }
+
+    /// One message's engine step, made before the write on a snapshot of its session.
+    struct PreparedStep: Sendable {
+        /// The stored bytes the step started from; nil when the resident had no session.
+        let snapshot: Data?
+        let result: StepResult
+        /// `result.session` as it will be stored.
+        let encoded: Data
+    }
+
+    /// Runs the engine for each plain SMS of the request before the store's serialised write, on the session as this
+    /// process last stored it (or as read now), keyed by the message's index.
+    ///
+    /// Why: the step and the session's coding are most of a message's work, and inside the write they run one request
+    /// at a time. The write uses a prepared step only when the stored bytes are still the snapshot's, so the outcome is
+    /// exactly that of the step made inside; anything else (a concatenated part, a USSD turn whose text depends on the
+    /// provider session, a snapshot that could not be read) is stepped inside as before.
+    func prepare(_ inbound: [GatewayInbound], deployment: Deployment, now: Date) async -> [Int: PreparedStep] {
+        var phones: [Int: String] = [:]
+        for (index, message) in inbound.enumerated() where message.channel == .sms && message.concat == nil {
+            guard case .e164(let phone) = PhoneNumber.normalize(message.from, defaultRegion: deployment.region) else { continue }
+            phones[index] = phone
+        }
+        guard !phones.isEmpty else { return [:] }
+        var found: [Int: SessionSnapshots.Snapshot] = [:]
+        var missing: [Int: String] = [:]
+        for (index, phone) in phones {
+            if let snapshot = snapshots.snapshot(deployment: deployment.id, phone: phone) { found[index] = snapshot } else { missing[index] = phone }
+        }
+        if !missing.isEmpty {
+            let deploymentID = deployment.id
+            let request = missing
+            guard let read = try? await store.read({ tx in try request.mapValues { try tx.sessionData(deployment: deploymentID, phone: $0) } })
+            else { return [:] }
+            for (index, data) in read {
+                if let data {
+                    // Bytes that do not decode fail inside the write, as they always did.
+                    guard let session = try? StoreCoding.decodeSession(data) else { continue }
+                    found[index] = SessionSnapshots.Snapshot(data: data, session: session)
+                } else {
+                    found[index] = SessionSnapshots.Snapshot(data: nil, session: nil)
+                }
+            }
+        }
+        var prepared: [Int: PreparedStep] = [:]
+        for (index, snapshot) in found {
+            guard let phone = phones[index] else { continue }
+            let message = inbound[index]
+            let result = Engine.step(snapshot.session, InboundMessage(from: phone, text: message.text, receivedAt: now, channel: .sms),
+                                     deployment, now: now)
+            guard let encoded = try? StoreCoding.encodeSession(result.session) else { continue }
+            prepared[index] = PreparedStep(snapshot: snapshot.data, result: result, encoded: encoded)
+        }
+        return prepared
     }
 
     /// The submission a follow-up answer is about: it waits in `awaiting_resident` until the answer (or the question's

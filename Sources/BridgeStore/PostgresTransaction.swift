@@ -51,18 +51,24 @@ struct PostgresTransaction: StoreTransaction {
     // MARK: Sessions
 
     func session(deployment: String, phone: String) throws -> Session? {
-        guard let row = try sql.row("SELECT data FROM session WHERE deployment = ? AND phone = ?", [.text(deployment), .text(phone)])
-        else { return nil }
-        return try Self.decoder.decode(Session.self, from: try row.data("data"))
+        try sessionData(deployment: deployment, phone: phone).map(StoreCoding.decodeSession)
+    }
+
+    func sessionData(deployment: String, phone: String) throws -> Data? {
+        try sql.row("SELECT data FROM session WHERE deployment = ? AND phone = ?", [.text(deployment), .text(phone)])?.data("data")
     }
 
     func saveSession(_ session: Session, at: Date) throws {
+        try saveSession(session, encoded: try StoreCoding.encodeSession(session), at: at)
+    }
+
+    func saveSession(_ session: Session, encoded: Data, at: Date) throws {
         try sql.execute(
             """
             INSERT INTO session (deployment, phone, data, updated_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (deployment, phone) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
             """,
-            [.text(session.deployment), .text(session.phone), .bytes(try Self.encoder.encode(session)), .time(at)])
+            [.text(session.deployment), .text(session.phone), .bytes(encoded), .time(at)])
     }
 
     func sessionCount() throws -> Int {

@@ -49,20 +49,25 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: Sessions
 
     func session(deployment: String, phone: String) throws -> Session? {
-        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM session WHERE deployment = ? AND phone = ?"),
-                                           arguments: [deployment, phone]) else { return nil }
-        return try Self.decoder.decode(Session.self, from: data)
+        try sessionData(deployment: deployment, phone: phone).map(StoreCoding.decodeSession)
+    }
+
+    func sessionData(deployment: String, phone: String) throws -> Data? {
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM session WHERE deployment = ? AND phone = ?"), arguments: [deployment, phone])
     }
 
     func saveSession(_ session: Session, at: Date) throws {
-        let data = try Self.encoder.encode(session)
+        try saveSession(session, encoded: try StoreCoding.encodeSession(session), at: at)
+    }
+
+    func saveSession(_ session: Session, encoded: Data, at: Date) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO session (deployment, phone, data, updated_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (deployment, phone) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at
                 """
         ).execute(
-            arguments: [session.deployment, session.phone, data, at.timeIntervalSince1970])
+            arguments: [session.deployment, session.phone, encoded, at.timeIntervalSince1970])
     }
 
     func sessionCount() throws -> Int {

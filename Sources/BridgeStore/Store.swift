@@ -24,6 +24,12 @@ public protocol StoreTransaction: SubmissionStoreTransaction, RetentionStoreTran
     // Sessions
     func session(deployment: String, phone: String) throws -> Session?
     func saveSession(_ session: Session, at: Date) throws
+    /// The session's bytes exactly as stored (``StoreCoding/encodeSession(_:)``), nil when the resident has none: what
+    /// the inbound processor compares with the snapshot it ran the engine on outside the serialised write.
+    func sessionData(deployment: String, phone: String) throws -> Data?
+    /// Saves a session already encoded with ``StoreCoding/encodeSession(_:)`` (encoded outside the write, or kept to
+    /// compare with later).
+    func saveSession(_ session: Session, encoded: Data, at: Date) throws
     func sessionCount() throws -> Int
 
     // Outbox

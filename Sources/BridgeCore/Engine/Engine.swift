@@ -69,7 +69,7 @@ struct Turn {
     static let maximumAnswerLength = 1600
 
     mutating func run() {
-        let text = String(inbound.text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(Self.maximumAnswerLength))
+        let text = String(inbound.text.trimmingWhitespace().prefix(Self.maximumAnswerLength))
         if session.isInConversation, let last = session.lastActivity, now.timeIntervalSince(last) > dialog.sessionTimeout {
             session.resetConversation()
             if !session.optedOut { notices.append(renderer.fill(.sessionExpired, language)) }

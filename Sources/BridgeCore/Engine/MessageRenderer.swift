@@ -19,10 +19,31 @@ public struct MessageRenderer: Sendable {
         Self.fill(deployment.dialog.text(id, language), values)
     }
 
+    /// Replaces each `{key}` of `template` that `values` names, in one pass: a value is never searched for placeholders
+    /// itself, so a resident's description that happens to hold `{landmark}` is shown as typed. Unknown keys stay as
+    /// written. (It replaced Foundation's `replacingOccurrences`, one pass per key, a hot spot of the engine.)
     static func fill(_ template: String, _ values: [String: String]) -> String {
-        var text = template
-        for (key, value) in values { text = text.replacingOccurrences(of: "{\(key)}", with: value) }
-        return text
+        guard !values.isEmpty else { return template }
+        let utf8 = template.utf8
+        var result = ""
+        var copied = utf8.startIndex
+        var cursor = utf8.startIndex
+        // `{` and `}` are ASCII, never part of a multi-byte sequence, so every index found here is a scalar boundary.
+        while let open = utf8[cursor...].firstIndex(of: UInt8(ascii: "{")) {
+            let keyStart = utf8.index(after: open)
+            guard let close = utf8[keyStart...].firstIndex(of: UInt8(ascii: "}")) else { break }
+            if let value = values[String(template[keyStart..<close])] {
+                result += template[copied..<open]
+                result += value
+                copied = utf8.index(after: close)
+                cursor = copied
+            } else {
+                cursor = keyStart
+            }
+        }
+        if copied == utf8.startIndex { return template }
+        result += template[copied...]
+        return result
     }
 
     /// The text as it will be sent by SMS: sanitised, GSM-7 spelling where that saves segments.
@@ -110,7 +131,7 @@ public struct MessageRenderer: Sendable {
 
     /// Menu pages that each fit one USSD screen; numbering stays global so "7" means the same on every page.
     func menuPages(template: String, options: [String], language: LanguageTag) -> [String] {
-        let header = Self.fill(template, ["menu": ""]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let header = Self.fill(template, ["menu": ""]).trimmingWhitespace()
         let more = "99 " + fill(.ussdMore, language)
         let back = "0 " + fill(.ussdBack, language)
         var pages: [String] = []
@@ -178,18 +199,21 @@ public struct MessageRenderer: Sendable {
         let characters = Array(text)
         var low = min(minimum, characters.count)
         var high = characters.count
-        guard fits(shorten(text, to: low)) else { return nil }
+        guard fits(shorten(text, characters, to: low)) else { return nil }
         while low < high {
             let middle = (low + high + 1) / 2
-            if fits(shorten(text, to: middle)) { low = middle } else { high = middle - 1 }
+            if fits(shorten(text, characters, to: middle)) { low = middle } else { high = middle - 1 }
         }
-        return shorten(text, to: low)
+        return shorten(text, characters, to: low)
     }
 
     static func shorten(_ text: String, to length: Int) -> String {
-        let characters = Array(text)
+        shorten(text, Array(text), to: length)
+    }
+
+    /// `characters` is `Array(text)`, made once by a caller that shortens the same text many times.
+    private static func shorten(_ text: String, _ characters: [Character], to length: Int) -> String {
         guard characters.count > length else { return text }
-        let cut = String(characters.prefix(max(0, length))).trimmingCharacters(in: .whitespaces)
-        return cut + "..."
+        return String(characters.prefix(max(0, length))).trimmingWhitespace(newlines: false) + "..."
     }
 }

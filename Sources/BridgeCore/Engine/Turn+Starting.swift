@@ -25,7 +25,7 @@ extension Turn {
     @discardableResult
     mutating func fillFromFreeText(_ text: String, atStart: Bool) -> Bool {
         let parts = text.split(whereSeparator: { "/\n;|".contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmingWhitespace(newlines: false) }
             .filter { !$0.isEmpty }
         if parts.count >= 2, case .option(let index, _) = matching.categories.match(parts[0]) {
             session.draft.categoryID = deployment.categories[index].id

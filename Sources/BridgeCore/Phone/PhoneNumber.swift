@@ -65,7 +65,7 @@ public enum PhoneNumber {
     }
 
     private static func parse(_ raw: String, defaultRegion: String, typeOfNumber: TypeOfNumber) -> PhoneNumberParse {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmingWhitespace()
         guard !trimmed.isEmpty else { return .invalid(raw: raw, reason: "empty sender") }
         if typeOfNumber == .alphanumeric { return .alphanumeric(trimmed) }
 

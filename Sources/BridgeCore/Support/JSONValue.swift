@@ -46,8 +46,16 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     /// The document in `bytes`, or nil when they are not JSON (an HTML error page served with 200, say).
     public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try? JSONParser.parse(bytes)
+    }
+
+    /// The document in `bytes`, or why it is not JSON (with the byte offset), for an error an operator can act on.
+    public static func parsing(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw JSONSyntaxError(offset: error.offset, reason: error.reason)
+        }
     }
 
     public subscript(key: String) -> JSONValue? {
@@ -117,4 +125,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .array, .object: true
         }
     }
+}
+
+/// Why bytes are not a JSON document, and where.
+public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible {
+    public let offset: Int
+    public let reason: String
+    public var description: String { "\(reason) at byte \(offset)" }
 }

@@ -8,6 +8,18 @@ public struct GatewayField: Sendable, Hashable, Codable {
         self.name = name
         self.value = value
     }
+
+    /// Equal ignoring ASCII case (header names are ASCII tokens); other bytes must match exactly.
+    static func sameName(_ left: String, _ right: String) -> Bool {
+        let left = left.utf8, right = right.utf8
+        guard left.count == right.count else { return false }
+        for (a, b) in zip(left, right) where a != b {
+            let lowerA = a >= 0x41 && a <= 0x5A ? a | 0x20 : a
+            let lowerB = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            if lowerA != lowerB { return false }
+        }
+        return true
+    }
 }
 
 extension Array where Element == GatewayField {
@@ -28,8 +40,9 @@ extension Array where Element == GatewayField {
     }
 
     /// Header lookup: case-insensitive, first match.
+    /// Header names are ASCII tokens (RFC 9110), so they are compared byte by byte, ignoring ASCII case, without
+    /// lower-casing copies of every name on every lookup.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return first { $0.name.lowercased() == lowered }?.value
+        first { GatewayField.sameName($0.name, name) }?.value
     }
 }

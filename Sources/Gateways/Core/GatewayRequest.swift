@@ -55,7 +55,7 @@ public struct GatewayRequest: Sendable {
     public var mediaType: String? {
         guard let value = header("Content-Type") else { return nil }
         let type = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
-        return type.trimmingCharacters(in: .whitespaces).lowercased()
+        return type.trimmingWhitespace(newlines: false).lowercased()
     }
 
     /// The `charset` parameter of Content-Type, quotes removed.
@@ -131,9 +131,9 @@ public struct GatewayRequest: Sendable {
         try checkSize()
         guard TextDecoding.utf8(body) != nil else { throw .invalidUTF8(field: "body") }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            return try JSONValue.parsing(body)
         } catch {
-            throw .malformed(field: "body", reason: "is not valid JSON")
+            throw .malformed(field: "body", reason: "is not valid JSON (\(error))")
         }
     }
 }

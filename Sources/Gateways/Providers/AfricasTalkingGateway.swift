@@ -101,7 +101,7 @@ public struct AfricasTalkingGateway: GatewayAdapter {
     public func classifySendResponse(status: Int, headers: [GatewayField], body: [UInt8]) -> SendOutcome {
         if status == 401 { return .fail(reason: "authentication refused (HTTP 401): check username and api_key", optOut: false) }
         if let outcome = HTTPOutcome.classify(status: status, headers: headers, detail: HTTPOutcome.excerpt(body)) { return outcome }
-        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body)), let data = json["SMSMessageData"] else {
+        guard let json = JSONValue.parse(body), let data = json["SMSMessageData"] else {
             return .fail(reason: "unreadable response: \(HTTPOutcome.excerpt(body))", optOut: false)
         }
         guard let recipient = data["Recipients"]?.array?.first else {

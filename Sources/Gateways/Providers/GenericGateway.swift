@@ -70,7 +70,7 @@ public struct GenericGateway: GatewayAdapter {
         }
         guard let header = request.header("X-Bridge-Signature") else { throw .forbidden("missing X-Bridge-Signature") }
         let expected = Signatures.hmac(SHA256.self, key: secret, message: Array((timestamp + ".").utf8) + request.body)
-        let candidates = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let candidates = header.split(separator: ",").map { $0.trimmingWhitespace(newlines: false) }
         for candidate in candidates where candidate.hasPrefix("v1=") {
             if let given = Signatures.unhex(String(candidate.dropFirst(3))), Signatures.equal(expected, given) { return }
         }
@@ -133,7 +133,7 @@ public struct GenericGateway: GatewayAdapter {
 
     public func classifySendResponse(status: Int, headers: [GatewayField], body: [UInt8]) -> SendOutcome {
         if let outcome = HTTPOutcome.classify(status: status, headers: headers, detail: HTTPOutcome.excerpt(body)) { return outcome }
-        let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body))
+        let json = JSONValue.parse(body)
         return .ok(providerMessageID: json?["message_id"]?.nonEmptyText)
     }
 

@@ -106,7 +106,7 @@ public struct InfobipGateway: GatewayAdapter {
 
     /// Group 1 (PENDING) or 3 (DELIVERED) is ok; group 5 (REJECTED) and anything else fail.
     public func classifySendResponse(status: Int, headers: [GatewayField], body: [UInt8]) -> SendOutcome {
-        let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body))
+        let json = JSONValue.parse(body)
         if !(200..<300).contains(status) {
             let text = json?["requestError"]?["serviceException"]?["text"]?.text ?? HTTPOutcome.excerpt(body)
             return HTTPOutcome.classify(status: status, headers: headers, detail: text) ?? .fail(reason: text, optOut: false)

@@ -159,7 +159,7 @@ public struct TwilioGateway: GatewayAdapter {
     }
 
     public func classifySendResponse(status: Int, headers: [GatewayField], body: [UInt8]) -> SendOutcome {
-        let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body))
+        let json = JSONValue.parse(body)
         if (200..<300).contains(status) {
             guard let sid = json?["sid"]?.nonEmptyText else { return .fail(reason: "2xx without a message sid", optOut: false) }
             return .ok(providerMessageID: sid)

@@ -124,7 +124,7 @@ public struct VonageGateway: GatewayAdapter {
     /// Vonage answers 200 even for errors: each part's `status` decides (§4.d).
     public func classifySendResponse(status: Int, headers: [GatewayField], body: [UInt8]) -> SendOutcome {
         if let outcome = HTTPOutcome.classify(status: status, headers: headers, detail: HTTPOutcome.excerpt(body)) { return outcome }
-        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body)), let parts = json["messages"]?.array, !parts.isEmpty else {
+        guard let json = JSONValue.parse(body), let parts = json["messages"]?.array, !parts.isEmpty else {
             return .fail(reason: "unreadable response: \(HTTPOutcome.excerpt(body))", optOut: false)
         }
         for part in parts {

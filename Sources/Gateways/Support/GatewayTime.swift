@@ -1,3 +1,4 @@
+import BridgeCore
 import Foundation
 
 /// Provider timestamps, parsed by hand: they come in a handful of fixed layouts, none of them
@@ -6,7 +7,7 @@ import Foundation
 enum GatewayTime {
     /// `YYYY-MM-DD[T or space]HH:MM[:SS[.fff]][Z|±HH:MM|±HHMM|±HH]`, UTC when no zone is given.
     static func parse(_ text: String) -> Date? {
-        let chars = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let chars = Array(text.trimmingWhitespace(newlines: false).utf8)
         var index = 0
         func number(_ digits: Int) -> Int? {
             guard index + digits <= chars.count else { return nil }
@@ -68,7 +69,7 @@ enum GatewayTime {
 
     /// Unix seconds (`%T`, `timestamp`), integral only.
     static func unix(_ text: String) -> Date? {
-        guard let seconds = Int64(text.trimmingCharacters(in: .whitespaces)), seconds > 0, seconds < 32_503_680_000 else {
+        guard let seconds = Int64(text.trimmingWhitespace(newlines: false)), seconds > 0, seconds < 32_503_680_000 else {
             return nil
         }
         return Date(timeIntervalSince1970: TimeInterval(seconds))
