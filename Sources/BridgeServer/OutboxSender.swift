@@ -100,54 +100,98 @@ public struct OutboxSender: Service, CustomStringConvertible {
         }
     }
 
+    /// How long a pass may hold a gateway's messages: a pass claims at most this many seconds' worth of each gateway's rate.
+    static let passWindow: TimeInterval = 0.25
+
     /// One pass over due messages; returns how many attempts it made.
+    ///
+    /// The store is touched three times per pass, not per message: one read (the due messages and their opt-outs), one
+    /// write claiming every message the pass will attempt, and one write recording every outcome. Per message, a busy
+    /// server's writes queue behind the inbound ones, and the sender fell behind by thousands of replies under load.
     func sendDue(nextSlot: inout [String: Date]) async throws -> Int {
         let now = clock()
-        let due = try await store.read { try $0.dueOutbox(now: now, limit: 100) }
-        var attempts = 0
-        var blockedPhones = Set<String>()
-        for item in due {
-            if Task.isCancelled || Task.isShuttingDownGracefully { break }
-            // A resident's messages go out in order: a message waits while an earlier one to the same number waits.
-            if blockedPhones.contains(item.phone) { continue }
+        let due = try await store.read { tx in
+            try tx.dueOutbox(now: now, limit: 100).map { (item: $0, optedOut: try tx.isOptedOut(deployment: $0.deployment, phone: $0.phone)) }
+        }
+        var settled: [Settled] = []
+        var chosen: [OutboxItem] = []
+        var phones = Set<String>()
+        var share: [String: Int] = [:]
+        for (item, optedOut) in due {
+            // A resident's messages go out in order: one per number per pass (the claim refuses a later one anyway).
+            guard phones.insert(item.phone).inserted else { continue }
             guard let gateway = gateways[item.gateway] else {
-                try await finish(item, status: .failed, error: "gateway '\(item.gateway)' is no longer configured")
+                settled.append(Settled(item: item, status: .failed, error: "gateway '\(item.gateway)' is no longer configured"))
                 continue
             }
-            let optedOut = try await store.read { try $0.isOptedOut(deployment: item.deployment, phone: item.phone) }
             if optedOut, !item.bypassesOptOut {
-                try await finish(item, status: .failed, error: "opted out: not sent")
+                settled.append(Settled(item: item, status: .failed, error: "opted out: not sent"))
                 metrics.outbox(gateway: gateway.id, outcome: "opted_out")
                 continue
             }
-            // Each gateway has its own rate: a message whose gateway is not free yet waits for a later pass, and
-            // messages for other gateways go out meanwhile instead of queueing behind it.
-            if let slot = nextSlot[gateway.id], slot > clock() {
-                blockedPhones.insert(item.phone)
-                continue
-            }
-            // Claimed before the attempt: another instance sharing the store leaves it alone until it is recorded (or the
-            // lease runs out because this instance died). Lost to another instance: its later messages to the number wait too.
-            let claimedAt = clock()
-            let owner = instance.name
-            let until = claimedAt.addingTimeInterval(instance.lease)
-            guard try await store.write({ try $0.claimOutbox(id: item.id, owner: owner, now: claimedAt, until: until) }) else {
-                blockedPhones.insert(item.phone)
-                continue
-            }
+            // Each gateway has its own rate: a pass takes what the rate allows within its window, and a gateway that is
+            // not free before the window ends waits for a later pass while the others' messages go out.
+            // A console gateway sends nothing, so there is no provider to pace for: it takes the whole pass.
+            let allowed = gateway.isConsole ? Int.max : max(1, Int(gateway.definition.ratePerSecond * Self.passWindow))
+            if let slot = nextSlot[gateway.id], slot > now.addingTimeInterval(Self.passWindow) { continue }
+            guard share[gateway.id, default: 0] < allowed else { continue }
+            share[gateway.id, default: 0] += 1
+            chosen.append(item)
+        }
+        // Claimed before the attempts: another instance sharing the store leaves them alone until they are recorded (or
+        // the lease runs out because this instance died).
+        let claimedAt = clock()
+        let owner = instance.name
+        let until = claimedAt.addingTimeInterval(instance.lease)
+        let candidates = chosen
+        let finished = settled
+        let claimed: Set<String> = try await store.write { tx in
+            for done in finished { try tx.updateOutbox(done.updated(at: claimedAt)) }
+            var claimed = Set<String>()
+            for item in candidates where try tx.claimOutbox(id: item.id, owner: owner, now: claimedAt, until: until) { claimed.insert(item.id) }
+            return claimed
+        }
+        var outcomes: [(item: OutboxItem, gateway: GatewayRuntime, outcome: SendOutcome?)] = []
+        for item in chosen where claimed.contains(item.id) {
+            guard let gateway = gateways[item.gateway] else { continue }
             if let previous = item.leaseOwner, previous != owner {
                 logger.notice("took over a reply whose claim ran out (its instance stopped)",
                               metadata: ["gateway": "\(gateway.id)", "previous_instance": "\(previous)"])
             }
+            // A graceful shutdown stops between attempts; what was claimed but not attempted is handed back below.
+            var stopping = Task.isCancelled || Task.isShuttingDownGracefully
+            if !stopping, let slot = nextSlot[gateway.id], slot > clock() {
+                try? await Task.sleep(for: .seconds(slot.timeIntervalSince(clock())))
+                stopping = Task.isCancelled || Task.isShuttingDownGracefully
+            }
+            if stopping {
+                outcomes.append((item, gateway, nil))
+                continue
+            }
             let outcome = await attempt(item, gateway)
             // The provider counts requests as they arrive: the interval runs from its answer, so two requests never
             // reach it closer than 1/rate whatever the network latency of each.
-            nextSlot[gateway.id] = clock().addingTimeInterval(1 / gateway.definition.ratePerSecond)
-            attempts += 1
-            if case .retry = outcome { blockedPhones.insert(item.phone) }
-            try await record(outcome, for: item, gateway: gateway)
+            if !gateway.isConsole { nextSlot[gateway.id] = clock().addingTimeInterval(1 / gateway.definition.ratePerSecond) }
+            outcomes.append((item, gateway, outcome))
         }
-        return attempts
+        try await record(outcomes)
+        return outcomes.count { $0.outcome != nil }
+    }
+
+    /// A message ended without an attempt (opted out, gateway gone).
+    struct Settled: Sendable {
+        let item: OutboxItem
+        let status: OutboxStatus
+        let error: String
+
+        func updated(at now: Date) -> OutboxItem {
+            var updated = item
+            updated.status = status
+            updated.lastError = error
+            updated.updatedAt = now
+            updated.leaseOwner = nil
+            return updated
+        }
     }
 
     func attempt(_ item: OutboxItem, _ gateway: GatewayRuntime) async -> SendOutcome {
@@ -183,57 +227,61 @@ public struct OutboxSender: Service, CustomStringConvertible {
         }
     }
 
-    func record(_ outcome: SendOutcome, for item: OutboxItem, gateway: GatewayRuntime) async throws {
-        var updated = item
-        updated.attempts += 1
-        updated.updatedAt = clock()
-        switch outcome {
-        case .ok(let providerID, _):
-            updated.status = .sent
-            updated.providerMessageID = providerID
-            updated.lastError = nil
-            metrics.outbox(gateway: gateway.id, outcome: "sent")
-        case .retry(let reason, let retryAfter):
-            updated.lastError = reason
-            if updated.attempts >= policy.maximumAttempts {
+    /// Records a pass's outcomes in one write; a nil outcome is a claimed message not attempted (shutdown), handed back.
+    func record(_ outcomes: [(item: OutboxItem, gateway: GatewayRuntime, outcome: SendOutcome?)]) async throws {
+        guard !outcomes.isEmpty else { return }
+        let now = clock()
+        var updates: [(item: OutboxItem, parts: [String])] = []
+        var optOuts: [(deployment: String, phone: String, reason: String)] = []
+        for (item, gateway, outcome) in outcomes {
+            var updated = item
+            updated.updatedAt = now
+            updated.leaseOwner = nil  // the claim ends with its outcome
+            guard let outcome else {
+                updated.nextAttemptAt = now
+                updates.append((updated, []))
+                continue
+            }
+            updated.attempts += 1
+            switch outcome {
+            case .ok(let providerID, _):
+                updated.status = .sent
+                updated.providerMessageID = providerID
+                updated.lastError = nil
+                metrics.outbox(gateway: gateway.id, outcome: "sent")
+            case .retry(let reason, let retryAfter):
+                updated.lastError = reason
+                if updated.attempts >= policy.maximumAttempts {
+                    updated.status = .failed
+                    metrics.outbox(gateway: gateway.id, outcome: "failed")
+                } else {
+                    let delay = policy.delay(afterAttempts: updated.attempts, retryAfter: retryAfter, random: Double.random(in: 0...1))
+                    updated.nextAttemptAt = now.addingTimeInterval(delay)
+                    metrics.outbox(gateway: gateway.id, outcome: "retry")
+                }
+                logger.warning("send failed, will retry", metadata: [
+                    "gateway": "\(gateway.id)", "to": "\(PhoneNumber.masked(item.phone))", "attempt": "\(updated.attempts)", "reason": "\(reason)",
+                ])
+            case .fail(let reason, let optOut):
                 updated.status = .failed
+                updated.lastError = reason
                 metrics.outbox(gateway: gateway.id, outcome: "failed")
-            } else {
-                let delay = policy.delay(afterAttempts: updated.attempts, retryAfter: retryAfter, random: Double.random(in: 0...1))
-                updated.nextAttemptAt = clock().addingTimeInterval(delay)
-                metrics.outbox(gateway: gateway.id, outcome: "retry")
+                logger.error("send failed for good", metadata: ["gateway": "\(gateway.id)", "to": "\(PhoneNumber.masked(item.phone))", "reason": "\(reason)"])
+                if optOut { optOuts.append((item.deployment, item.phone, "provider: \(reason)")) }
             }
-            logger.warning("send failed, will retry", metadata: [
-                "gateway": "\(gateway.id)", "to": "\(PhoneNumber.masked(item.phone))", "attempt": "\(updated.attempts)", "reason": "\(reason)",
-            ])
-        case .fail(let reason, let optOut):
-            updated.status = .failed
-            updated.lastError = reason
-            metrics.outbox(gateway: gateway.id, outcome: "failed")
-            logger.error("send failed for good", metadata: ["gateway": "\(gateway.id)", "to": "\(PhoneNumber.masked(item.phone))", "reason": "\(reason)"])
-            if optOut {
-                let phone = item.phone
-                let deployment = item.deployment
-                let now = clock()
-                try await store.write { try $0.setOptedOut(true, deployment: deployment, phone: phone, at: now, raw: "provider: \(reason)") }
-            }
+            let parts: [String] = if case .ok(_, let partIDs) = outcome { partIDs } else { [] }
+            updates.append((updated, parts))
         }
-        let final = updated
-        let parts: [String] = if case .ok(_, let partIDs) = outcome { partIDs } else { [] }
+        let finals = updates
+        let stops = optOuts
         try await store.write { tx in
-            if parts.count > 1 { try tx.recordParts(parts, outboxID: final.id) }
-            // A delivery report may have beaten us here; never move a message backwards.
-            if let current = try tx.outbox(id: final.id), current.status.rank > final.status.rank { return }
-            try tx.updateOutbox(final)
+            for stop in stops { try tx.setOptedOut(true, deployment: stop.deployment, phone: stop.phone, at: now, raw: stop.reason) }
+            for (final, parts) in finals {
+                if parts.count > 1 { try tx.recordParts(parts, outboxID: final.id) }
+                // A delivery report may have beaten us here; never move a message backwards.
+                if let current = try tx.outbox(id: final.id), current.status.rank > final.status.rank { continue }
+                try tx.updateOutbox(final)
+            }
         }
-    }
-
-    func finish(_ item: OutboxItem, status: OutboxStatus, error: String) async throws {
-        var updated = item
-        updated.status = status
-        updated.lastError = error
-        updated.updatedAt = clock()
-        let final = updated
-        try await store.write { try $0.updateOutbox(final) }
     }
 }
