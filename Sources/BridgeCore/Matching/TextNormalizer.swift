@@ -38,8 +38,7 @@ public enum TextNormalizer {
         var scalars = transliterateCyrillic(casefolded)
         scalars = foldUndecomposableLetters(scalars)  // 6
         scalars = ArabicFolding.unify(scalars)  // 7
-        let decomposed = string(scalars).decomposedStringWithCanonicalMapping.unicodeScalars
-        return collapse(decomposed)  // 7 (drop marks) and 8
+        return collapse(CanonicalDecomposition.decompose(scalars))  // 7 (drop marks) and 8
     }
 
     /// The match key split on spaces; matching works on tokens because elision and punctuation
@@ -184,10 +183,6 @@ public enum TextNormalizer {
             }
         }
         return String(out)
-    }
-
-    private static func string(_ scalars: [Unicode.Scalar]) -> String {
-        String(String.UnicodeScalarView(scalars))
     }
 }
 
