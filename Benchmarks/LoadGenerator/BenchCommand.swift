@@ -265,13 +265,14 @@ extension BenchCommand {
         @Option(help: "Concurrent connections.") var connections = 64
         @Option(help: "Seconds.") var duration = 10.0
         @Option(help: "Resident number block (0-5); use another one to start new conversations on the same database.") var block = 1
+        @Option(help: "Messages per second offered open-loop (latency at a fixed rate); saturation when not given.") var rate: Double?
 
         func run() async throws {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let runner = LoadRunner(group: group, host: target.host, ports: target.port)
             let cpuBefore = ProcessCPU.seconds(pids: target.pid)
             let result = try await runner.phase("pipeline: signed SMS conversations", kind: .sms, factory: try target.factory(),
-                                                connections: connections, block: block, warmup: 1, duration: duration)
+                                                connections: connections, block: block, warmup: 1, duration: duration, rate: rate)
             printPhase(result)
             let used = ProcessCPU.seconds(pids: target.pid) - cpuBefore
             print("  server CPU \(format(cpuMicroseconds(used: used, phase: result, warmup: 1), 0)) µs per message")

@@ -7,6 +7,8 @@ public final class SQLiteStore: Store {
     let pool: DatabasePool
     /// Writes that arrive while a commit is in progress share the next transaction (see ``GroupCommit``).
     let groupCommit: GroupCommit
+    /// Checkpoints the log beside the writer (see ``WALCheckpointer``).
+    let checkpointer: WALCheckpointer
     public let path: String
 
     /// Opens (creating folders and the file if needed) and migrates the database at `path`.
@@ -19,10 +21,19 @@ public final class SQLiteStore: Store {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThresholdPages)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         groupCommit = GroupCommit(pool: pool)
         try Self.migrator.migrate(pool)
+        checkpointer = try WALCheckpointer(path: path)
+    }
+
+    deinit { checkpointer.stop() }
+
+    /// The pool connections' `wal_autocheckpoint` (see ``WALCheckpointer``), for tests.
+    public func autoCheckpointPages() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
