@@ -83,21 +83,7 @@ struct JSONParser {
             skipWhitespace()
             let member = try value(depth: depth)
             if members[key] == nil { members[key] = member }  // the first of repeated names counts, as for JSONDecoder
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {  // a trailing comma, which JSONDecoder allows
-                    index += 1
-                    return .object(members)
-                }
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            } else {
-                throw failure("expected ',' or '}'")
-            }
+            if try endOfMember(closing: UInt8(ascii: "}")) { return .object(members) }
         }
     }
 
@@ -113,22 +99,24 @@ struct JSONParser {
         while true {
             skipWhitespace()
             elements.append(try value(depth: depth))
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {  // a trailing comma, which JSONDecoder allows
-                    index += 1
-                    return .array(elements)
-                }
-            } else if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            } else {
-                throw failure("expected ',' or ']'")
-            }
+            if try endOfMember(closing: UInt8(ascii: "]")) { return .array(elements) }
         }
+    }
+
+    /// After a member or an element: true at the closing bracket (read), false after a comma. A comma right before the
+    /// closing bracket, which `JSONDecoder` allows, closes too.
+    private mutating func endOfMember(closing: UInt8) throws(Failure) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("unexpected end") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == closing else { return false }
+        } else if bytes[index] != closing {
+            throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
+        }
+        index += 1
+        return true
     }
 
     private mutating func string() throws(Failure) -> String {
