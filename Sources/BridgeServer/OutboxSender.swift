@@ -152,8 +152,24 @@ public struct OutboxSender: Service, CustomStringConvertible {
             return claimed
         }
         var outcomes: [(item: OutboxItem, gateway: GatewayRuntime, outcome: SendOutcome?)] = []
-        for item in chosen where claimed.contains(item.id) {
+        var remaining = chosen.filter { claimed.contains($0.id) }
+        var claimEnds = until
+        while !remaining.isEmpty {
+            let item = remaining.removeFirst()
             guard let gateway = gateways[item.gateway] else { continue }
+            // Every attempt must end within the claim, or another instance could send the message too: when the next
+            // attempt (after at most a pass window's wait for its slot) could outlast it, because a slow provider ate
+            // the lease, the claims still held are renewed in one write.
+            if clock().addingTimeInterval(attemptTimeout + Self.passWindow) >= claimEnds {
+                let renewed = clock().addingTimeInterval(instance.lease)
+                let ids = [item.id] + remaining.map(\.id)
+                let kept: Set<String> = try await store.write { tx in
+                    Set(try ids.filter { try tx.renewOutboxClaim(id: $0, owner: owner, until: renewed) })
+                }
+                claimEnds = renewed
+                remaining.removeAll { !kept.contains($0.id) }
+                guard kept.contains(item.id) else { continue }
+            }
             if let previous = item.leaseOwner, previous != owner {
                 logger.notice("took over a reply whose claim ran out (its instance stopped)",
                               metadata: ["gateway": "\(gateway.id)", "previous_instance": "\(previous)"])
@@ -194,6 +210,9 @@ public struct OutboxSender: Service, CustomStringConvertible {
         }
     }
 
+    /// One attempt's HTTP deadline: within half the lease, so a claim renewed before the attempt outlasts it.
+    var attemptTimeout: TimeInterval { min(policy.requestTimeout, instance.lease / 2) }
+
     func attempt(_ item: OutboxItem, _ gateway: GatewayRuntime) async -> SendOutcome {
         let message = OutboundSMS(id: item.id, to: item.phone, text: item.text)
         let spec: HTTPRequestSpec
@@ -216,9 +235,7 @@ public struct OutboxSender: Service, CustomStringConvertible {
         for header in spec.headers { request.headers.add(name: header.name, value: header.value) }
         if !spec.body.isEmpty { request.body = .bytes(ByteBuffer(bytes: spec.body)) }
         do {
-            // Within half the lease: the claim must outlast the attempt, or another instance could send the message too.
-            let timeout = min(policy.requestTimeout, instance.lease / 2)
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(attemptTimeout * 1000)))
             let body = try await response.body.collect(upTo: 1 << 20)
             let headers = response.headers.map { GatewayField($0.name, $0.value) }
             return gateway.adapter.classifySendResponse(status: Int(response.status.code), headers: headers, body: Array(buffer: body))

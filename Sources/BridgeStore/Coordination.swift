@@ -12,6 +12,9 @@ public protocol CoordinationStoreTransaction {
     /// (a resident's messages never overtake each other, whichever instance sends them). False when another instance
     /// got it first, it was sent meanwhile, or an earlier message to the number waits.
     func claimOutbox(id: String, owner: String, now: Date, until: Date) throws -> Bool
+    /// Extends `owner`'s claim on a queued outbox message until `until`, before an attempt the claim would not outlast;
+    /// false when the claim was lost (it ran out and another instance took the message) or the message moved on.
+    func renewOutboxClaim(id: String, owner: String, until: Date) throws -> Bool
     /// Claims a submission that is due at `now`; false when another instance got it first or it moved on.
     func claimSubmission(id: Int64, owner: String, now: Date, until: Date) throws -> Bool
     /// Extends `owner`'s claim on a submission while a slow platform keeps the attempt going; false when the claim was

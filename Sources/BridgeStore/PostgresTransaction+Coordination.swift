@@ -18,6 +18,11 @@ extension PostgresTransaction: CoordinationStoreTransaction, RetentionStoreTrans
             """, [.time(until), .text(owner), .int(Int(id)), .time(now)]) == 1
     }
 
+    func renewOutboxClaim(id: String, owner: String, until: Date) throws -> Bool {
+        try sql.execute("UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND lease_owner = ? AND status = 'queued'",
+                        [.time(until), .text(id), .text(owner)]) == 1
+    }
+
     func renewSubmissionClaim(id: Int64, owner: String, until: Date) throws -> Bool {
         try sql.execute("UPDATE submission SET next_attempt_at = ? WHERE id = ? AND lease_owner = ?", [.time(until), .int(Int(id)), .text(owner)]) == 1
     }

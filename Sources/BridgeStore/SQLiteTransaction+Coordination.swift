@@ -12,6 +12,12 @@ extension SQLiteTransaction: CoordinationStoreTransaction {
         return db.changesCount == 1
     }
 
+    func renewOutboxClaim(id: String, owner: String, until: Date) throws -> Bool {
+        try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND lease_owner = ? AND status = 'queued'")
+            .execute(arguments: [until.timeIntervalSince1970, id, owner])
+        return db.changesCount == 1
+    }
+
     func claimSubmission(id: Int64, owner: String, now: Date, until: Date) throws -> Bool {
         try db.execute(sql: """
             UPDATE submission SET next_attempt_at = ?, lease_owner = ?

@@ -70,3 +70,75 @@ final class CountingStore: Store {
         #expect(rows.first { $0.text == "second" }?.attempts == 0)
     }
 }
+
+/// A TCP port that accepts connections (the kernel's backlog) and never answers: every HTTP attempt runs to its deadline.
+final class SilentPort {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketDescriptor, $0, &length) }
+        }
+        guard socketDescriptor >= 0, bound == 0, named == 0, listen(socketDescriptor, 64) == 0 else {
+            close(socketDescriptor)
+            throw CocoaError(.fileWriteUnknown)
+        }
+        descriptor = socketDescriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(descriptor) }
+}
+
+extension OutboxBatchTests {
+    /// A slow provider must not let a pass's claims run out under its later messages: another instance would send them too.
+    @Test func claimsAreRenewedBeforeAnAttemptTheyWouldNotOutlast() async throws {
+        let silent = try SilentPort()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-renew-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteStore(path: path)
+        var logger = Logger(label: "outbox-batch-tests")
+        logger.logLevel = .critical
+        var configuration = Deployments.base
+        let index = try #require(configuration.deployments.firstIndex { $0.id == "prishtina" })
+        let gatewayIndex = try #require(configuration.deployments[index].gateways.firstIndex { $0.id == "ks-generic" })
+        configuration.deployments[index].gateways[gatewayIndex].options["api_url"] = "http://127.0.0.1:\(silent.port)/send"
+        let application = try BridgeApplication(configuration: configuration, store: store, environment: Deployments.environment,
+                                                logger: logger)
+        let now = Date()
+        let items = (0..<4).map {
+            OutboxItem(gateway: "ks-generic", deployment: "prishtina", phone: "+38344200\($0)00", text: "reply", nextAttemptAt: now, createdAt: now)
+        }
+        try await store.write { tx in for item in items { try tx.enqueue(item) } }
+
+        // A lease of 1 s and attempts of 0.4 s: the four attempts take 1.6 s, past the lease the pass started with.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let sender = OutboxSender(store: store, gateways: application.gateways, httpClient: client,
+                                  policy: RetryPolicy(requestTimeout: 0.4), signal: OutboxSignal(), metrics: application.metrics,
+                                  logger: logger, instance: InstanceIdentity(name: "a", lease: 1))
+        let intruder = Task {
+            try await Task.sleep(for: .milliseconds(1300))
+            let at = Date()
+            return try await store.write { tx in
+                try tx.claimOutbox(id: items[3].id, owner: "b", now: at, until: at.addingTimeInterval(30))
+            }
+        }
+        var slots: [String: Date] = [:]
+        let attempts = try await sender.sendDue(nextSlot: &slots)
+        try await client.shutdown()
+
+        #expect(attempts == 4)
+        #expect(try await intruder.value == false, "the last message was still claimed by the instance attempting it")
+        let rows = try await store.read { try $0.outboxItems(phone: nil) }
+        #expect(rows.allSatisfy { $0.attempts == 1 && $0.leaseOwner == nil })
+    }
+}

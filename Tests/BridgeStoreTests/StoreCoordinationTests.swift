@@ -72,6 +72,28 @@ import Testing
         #expect(try await store.read { try $0.dueSubmissions(now: later, limit: 10) }.map(\.id) == [id])
     }
 
+    @Test(arguments: StoreEngine.available) func anOutboxClaimIsRenewedOnlyByItsHolderAndOnlyWhileQueued(_ engine: StoreEngine) async throws {
+        let location = try engine.freshLocation()
+        let a = try await engine.open(location)
+        let b = try await engine.open(location)
+        try await a.write { try $0.enqueue(Self.reply("only")) }
+        let until = Self.now.addingTimeInterval(30)
+        #expect(try await a.write { try $0.claimOutbox(id: "only", owner: "a", now: Self.now, until: until) })
+        let later = Self.now.addingTimeInterval(60)
+        #expect(try await b.write { try $0.renewOutboxClaim(id: "only", owner: "b", until: later) } == false)
+        #expect(try await a.write { try $0.renewOutboxClaim(id: "only", owner: "a", until: later) })
+        #expect(try await b.read { try $0.outbox(id: "only") }?.nextAttemptAt == later)
+        // Past the first lease, the renewed claim still keeps b out.
+        #expect(try await b.write { try $0.claimOutbox(id: "only", owner: "b", now: until.addingTimeInterval(1), until: later) } == false)
+        try await a.write { tx in
+            var sent = try #require(try tx.outbox(id: "only"))
+            sent.status = .sent
+            sent.leaseOwner = nil
+            try tx.updateOutbox(sent)
+        }
+        #expect(try await a.write { try $0.renewOutboxClaim(id: "only", owner: "a", until: later) } == false, "nothing to renew once sent")
+    }
+
     @Test(arguments: StoreEngine.available) func aSubmissionClaimIsRenewedOnlyByItsHolder(_ engine: StoreEngine) async throws {
         let store = try await engine.make()
         let id = try await store.write { try $0.insertSubmission(Self.submission()) }
