@@ -9,7 +9,7 @@ struct PostgresTransaction: StoreTransaction {
     static var encoder: JSONEncoder { StoreCoding.encoder }
     static var decoder: JSONDecoder { StoreCoding.decoder }
     /// References of remote platforms may be anything; only digit strings are numbers (SQLite's CAST reads others as 0).
-    static let numericReference = "(CASE WHEN reference ~ '^[0-9]{1,18}$' THEN CAST(reference AS BIGINT) ELSE 0 END)"
+    static let numericReference = StoreSchema.referenceNumber(.postgres)
 
     // MARK: Inbound
 

@@ -69,7 +69,8 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
     }
 
     func nextLocalReference() throws -> String {
-        let highest = try Int.fetchOne(db, sql: "SELECT MAX(CAST(reference AS INTEGER)) FROM report WHERE platform = 'local'") ?? 1000
+        let highest = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT MAX(\(StoreSchema.referenceNumber(.sqlite))) FROM report WHERE platform = 'local'")) ?? 1000
         return String(max(highest, 1000) + 1)
     }
 

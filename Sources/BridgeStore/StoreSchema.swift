@@ -25,15 +25,26 @@ public enum StoreSchema {
         public func statements(for dialect: Dialect) -> [String] {
             let rendered: String = switch dialect {
             case .sqlite:
-                template.replacingOccurrences(of: "{id}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
+                template.replacingOccurrences(of: "{reference_number}", with: StoreSchema.referenceNumber(.sqlite))
+                    .replacingOccurrences(of: "{id}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
                     .replacingOccurrences(of: "{int}", with: "INTEGER").replacingOccurrences(of: "{real}", with: "DOUBLE")
                     .replacingOccurrences(of: "{blob}", with: "BLOB")
             case .postgres:
-                template.replacingOccurrences(of: "{id}", with: "BIGSERIAL PRIMARY KEY")
+                template.replacingOccurrences(of: "{reference_number}", with: StoreSchema.referenceNumber(.postgres))
+                    .replacingOccurrences(of: "{id}", with: "BIGSERIAL PRIMARY KEY")
                     .replacingOccurrences(of: "{int}", with: "BIGINT").replacingOccurrences(of: "{real}", with: "DOUBLE PRECISION")
                     .replacingOccurrences(of: "{blob}", with: "BYTEA")
             }
             return rendered.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        }
+    }
+
+    /// A report's reference as a number, as the local platform counts them (`{reference_number}` in a template): the
+    /// queries for the next number use exactly this expression, so the index of v8 serves them.
+    static func referenceNumber(_ dialect: Dialect) -> String {
+        switch dialect {
+        case .sqlite: "CAST(reference AS INTEGER)"
+        case .postgres: "(CASE WHEN reference ~ '^[0-9]{1,18}$' THEN CAST(reference AS BIGINT) ELSE 0 END)"
         }
     }
 
@@ -205,6 +216,11 @@ public enum StoreSchema {
                 owner TEXT NOT NULL,
                 expires_at {real} NOT NULL
             )
+            """),
+        // The local platform numbers a report after the highest number so far. Without an index that was a scan of every
+        // report, inside the serialised write, for each report filed: 0.7 ms at 3,000 reports, and growing with each.
+        Migration("v8: local report numbers indexed", """
+            CREATE INDEX report_local_number ON report ({reference_number}) WHERE platform = 'local'
             """),
     ]
 }
