@@ -29,18 +29,24 @@ final class CountingStore: Store {
 /// The sender touches the store a fixed number of times per pass, whatever the number of messages: under load its
 /// writes queue behind the inbound ones, and one claim and one record per message let replies fall minutes behind.
 @Suite struct OutboxBatchTests {
-    @Test func aPassReadsOnceClaimsInOneWriteAndRecordsInOne() async throws {
+    /// A fresh store and the application with Prishtina's `ks-generic` gateway (a sending one) edited by `edit`.
+    static func bridge(_ edit: (inout GatewayDefinition) -> Void) throws -> (store: SQLiteStore, application: BridgeApplication, logger: Logger) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-batch-\(UUID().uuidString).sqlite").path
-        let sqlite = try SQLiteStore(path: path)
+        let store = try SQLiteStore(path: path)
         var logger = Logger(label: "outbox-batch-tests")
         logger.logLevel = .critical
-        // A gateway that sends (to a closed port: every attempt fails and is retried later), paced at 20/s here.
         var configuration = Deployments.base
         let index = try #require(configuration.deployments.firstIndex { $0.id == "prishtina" })
         let gatewayIndex = try #require(configuration.deployments[index].gateways.firstIndex { $0.id == "ks-generic" })
-        configuration.deployments[index].gateways[gatewayIndex].ratePerSecond = 20
-        let application = try BridgeApplication(configuration: configuration, store: sqlite, environment: Deployments.environment,
+        edit(&configuration.deployments[index].gateways[gatewayIndex])
+        let application = try BridgeApplication(configuration: configuration, store: store, environment: Deployments.environment,
                                                 logger: logger)
+        return (store, application, logger)
+    }
+
+    @Test func aPassReadsOnceClaimsInOneWriteAndRecordsInOne() async throws {
+        // A gateway that sends (to a closed port: every attempt fails and is retried later), paced at 20/s here.
+        let (sqlite, application, logger) = try Self.bridge { $0.ratePerSecond = 20 }
         let gateway = try #require(application.gateways["ks-generic"])
         #expect(!gateway.isConsole)
         let now = Date()
@@ -104,16 +110,7 @@ extension OutboxBatchTests {
     /// A slow provider must not let a pass's claims run out under its later messages: another instance would send them too.
     @Test func claimsAreRenewedBeforeAnAttemptTheyWouldNotOutlast() async throws {
         let silent = try SilentPort()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("outbox-renew-\(UUID().uuidString).sqlite").path
-        let store = try SQLiteStore(path: path)
-        var logger = Logger(label: "outbox-batch-tests")
-        logger.logLevel = .critical
-        var configuration = Deployments.base
-        let index = try #require(configuration.deployments.firstIndex { $0.id == "prishtina" })
-        let gatewayIndex = try #require(configuration.deployments[index].gateways.firstIndex { $0.id == "ks-generic" })
-        configuration.deployments[index].gateways[gatewayIndex].options["api_url"] = "http://127.0.0.1:\(silent.port)/send"
-        let application = try BridgeApplication(configuration: configuration, store: store, environment: Deployments.environment,
-                                                logger: logger)
+        let (store, application, logger) = try Self.bridge { $0.options["api_url"] = "http://127.0.0.1:\(silent.port)/send" }
         let now = Date()
         let items = (0..<4).map {
             OutboxItem(gateway: "ks-generic", deployment: "prishtina", phone: "+38344200\($0)00", text: "reply", nextAttemptAt: now, createdAt: now)
