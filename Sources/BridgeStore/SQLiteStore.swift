@@ -29,7 +29,6 @@ public final class SQLiteStore: Store {
         checkpointer = try WALCheckpointer(path: path)
     }
 
-    deinit { checkpointer.stop() }
 
     /// The pool connections' `wal_autocheckpoint` (see ``WALCheckpointer``), for tests.
     public func autoCheckpointPages() async throws -> Int {
