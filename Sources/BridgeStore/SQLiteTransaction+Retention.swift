@@ -6,20 +6,20 @@ extension SQLiteTransaction: RetentionStoreTransaction {
         let time = cutoff.timeIntervalSince1970
         var counts = PurgeCounts()
         // The webhook answer is blanked too: a USSD screen repeats the resident's description in its summary.
-        try db.execute(
-            sql: """
+        try execute(
+            """
                 UPDATE inbound_message SET text = '', answer_body = CASE WHEN answer_body IS NULL THEN NULL ELSE '' END
                 WHERE received_at < ? AND (text != '' OR COALESCE(answer_body, '') != '')
                 """,
-            arguments: [time])
+            [time])
         counts.inboundTexts = db.changesCount
-        try db.execute(sql: "UPDATE outbox SET text = '' WHERE created_at < ? AND status != 'queued' AND text != ''", arguments: [time])
+        try execute("UPDATE outbox SET text = '' WHERE created_at < ? AND status != 'queued' AND text != ''", [time])
         counts.outboxTexts = db.changesCount
-        try db.execute(sql: "DELETE FROM session WHERE updated_at < ?", arguments: [time])
+        try execute("DELETE FROM session WHERE updated_at < ?", [time])
         counts.sessions = db.changesCount
-        try db.execute(sql: "DELETE FROM ussd_session WHERE updated_at < ?", arguments: [time])
+        try execute("DELETE FROM ussd_session WHERE updated_at < ?", [time])
         counts.gatewayBuffers = db.changesCount
-        try db.execute(sql: "DELETE FROM concat_part WHERE received_at < ?", arguments: [time])
+        try execute("DELETE FROM concat_part WHERE received_at < ?", [time])
         counts.gatewayBuffers += db.changesCount
         return counts
     }

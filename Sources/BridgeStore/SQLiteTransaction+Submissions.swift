@@ -18,14 +18,14 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
     }
 
     func insertSubmission(_ submission: PendingSubmission) throws -> Int64 {
-        try db.execute(
-            sql: """
+        try execute(
+            """
                 INSERT INTO submission (deployment, phone, gateway, submission, state, attempts, next_attempt_at, posted_at,
                                         pending_notice_sent, platform_id, last_error, created_at, updated_at, place_asked, platform_token,
                                         duplicate_asked)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [submission.submission.deployment, submission.submission.phone, submission.gateway,
+            [submission.submission.deployment, submission.submission.phone, submission.gateway,
                         try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
                         submission.nextAttemptAt.timeIntervalSince1970, submission.postedAt?.timeIntervalSince1970,
                         submission.pendingNoticeSent, submission.platformID, submission.lastError,
@@ -35,29 +35,30 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
     }
 
     func submission(id: Int64) throws -> PendingSubmission? {
-        try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]).map(Self.pendingSubmission)
+        try Row.fetchOne(statement("SELECT * FROM submission WHERE id = ?"), arguments: [id]).map(Self.pendingSubmission)
     }
 
     func dueSubmissions(now: Date, limit: Int) throws -> [PendingSubmission] {
-        try Row.fetchAll(db, sql: """
+        try Row.fetchAll(statement("""
             SELECT * FROM submission WHERE state IN ('pending', 'posting', 'awaiting_resident') AND next_attempt_at <= ? ORDER BY id LIMIT ?
-            """, arguments: [now.timeIntervalSince1970, limit]).map(Self.pendingSubmission)
+            """), arguments: [now.timeIntervalSince1970, limit]).map(Self.pendingSubmission)
     }
 
     func nextSubmissionDue() throws -> Date? {
-        try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM submission WHERE state IN ('pending', 'posting', 'awaiting_resident')")
+        try Double.fetchOne(
+            statement("SELECT MIN(next_attempt_at) FROM submission WHERE state IN ('pending', 'posting', 'awaiting_resident')"))
             .map(Date.init(timeIntervalSince1970:))
     }
 
     func updateSubmission(_ submission: PendingSubmission) throws {
         guard let id = submission.id else { return }
-        try db.execute(
-            sql: """
+        try execute(
+            """
                 UPDATE submission SET submission = ?, state = ?, attempts = ?, next_attempt_at = ?, posted_at = ?, pending_notice_sent = ?,
                     platform_id = ?, last_error = ?, updated_at = ?, place_asked = ?, platform_token = ?, duplicate_asked = ?, lease_owner = ?
                 WHERE id = ?
                 """,
-            arguments: [try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
+            [try Self.encoder.encode(submission.submission), submission.state.rawValue, submission.attempts,
                         submission.nextAttemptAt.timeIntervalSince1970, submission.postedAt?.timeIntervalSince1970,
                         submission.pendingNoticeSent, submission.platformID, submission.lastError,
                         submission.updatedAt.timeIntervalSince1970, submission.placeAsked, submission.platformToken,
@@ -65,33 +66,33 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
     }
 
     func submissions() throws -> [PendingSubmission] {
-        try Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY id").map(Self.pendingSubmission)
+        try Row.fetchAll(statement("SELECT * FROM submission ORDER BY id")).map(Self.pendingSubmission)
     }
 
     func nextLocalReference() throws -> String {
         let highest = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT MAX(\(StoreSchema.referenceNumber(.sqlite))) FROM report WHERE platform = 'local'")) ?? 1000
+            statement("SELECT MAX(\(StoreSchema.referenceNumber(.sqlite))) FROM report WHERE platform = 'local'")) ?? 1000
         return String(max(highest, 1000) + 1)
     }
 
     func insertReport(_ report: ReportRecord, platform: String) throws {
-        try db.execute(
-            sql: """
+        try execute(
+            """
                 INSERT INTO report (reference, deployment, phone, gateway, submission, status, created_at, updated_at, platform)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [report.reference, report.submission.deployment, report.submission.phone, report.gateway,
+            [report.reference, report.submission.deployment, report.submission.phone, report.gateway,
                         try Self.encoder.encode(report.submission), report.status.rawValue, report.createdAt.timeIntervalSince1970,
                         report.updatedAt.timeIntervalSince1970, platform])
     }
 
     func report(deployment: String, reference: String) throws -> ReportRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM report WHERE deployment = ? AND reference = ?", arguments: [deployment, reference])
+        try Row.fetchOne(statement("SELECT * FROM report WHERE deployment = ? AND reference = ?"), arguments: [deployment, reference])
             .map(Self.report)
     }
 
     func trackedReports(deployment: String) throws -> [TrackedReport] {
-        try Row.fetchAll(db, sql: "SELECT * FROM report WHERE deployment = ? AND platform != 'local' ORDER BY created_at",
+        try Row.fetchAll(statement("SELECT * FROM report WHERE deployment = ? AND platform != 'local' ORDER BY created_at"),
                          arguments: [deployment])
             .map(Self.trackedReport)
     }
@@ -102,32 +103,32 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
     }
 
     func tracking(deployment: String, reference: String) throws -> TrackedReport? {
-        try Row.fetchOne(db, sql: "SELECT * FROM report WHERE deployment = ? AND reference = ? AND platform != 'local'",
+        try Row.fetchOne(statement("SELECT * FROM report WHERE deployment = ? AND reference = ? AND platform != 'local'"),
                          arguments: [deployment, reference]).map(Self.trackedReport)
     }
 
     func updateTracking(deployment: String, reference: String, status: ReportStatus, platformUpdated: String?, platformState: String?,
                         at: Date) throws {
-        try db.execute(
-            sql: """
+        try execute(
+            """
                 UPDATE report SET status = ?, platform_updated = COALESCE(?, platform_updated), platform_state = ?, updated_at = ?,
                     checked_at = ? WHERE deployment = ? AND reference = ?
                 """,
-            arguments: [status.rawValue, platformUpdated, platformState, at.timeIntervalSince1970, at.timeIntervalSince1970, deployment,
+            [status.rawValue, platformUpdated, platformState, at.timeIntervalSince1970, at.timeIntervalSince1970, deployment,
                         reference])
     }
 
     func insertStatusRequest(_ request: StatusRequest) throws {
-        try db.execute(
-            sql: """
+        try execute(
+            """
                 INSERT INTO status_request (deployment, reference, phone, gateway, language, answers, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [request.deployment, request.reference, request.phone, request.gateway, request.language.rawValue, request.answers,
+            [request.deployment, request.reference, request.phone, request.gateway, request.language.rawValue, request.answers,
                         request.createdAt.timeIntervalSince1970])
     }
 
     func statusRequests(limit: Int) throws -> [StatusRequest] {
-        try Row.fetchAll(db, sql: "SELECT * FROM status_request ORDER BY id LIMIT ?", arguments: [limit]).map { row in
+        try Row.fetchAll(statement("SELECT * FROM status_request ORDER BY id LIMIT ?"), arguments: [limit]).map { row in
             StatusRequest(
                 id: row["id"], deployment: row["deployment"], reference: row["reference"], phone: row["phone"], gateway: row["gateway"],
                 language: LanguageTag(rawValue: row["language"]), answers: row["answers"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
@@ -135,7 +136,7 @@ extension SQLiteTransaction: SubmissionStoreTransaction {
     }
 
     func deleteStatusRequest(id: Int64) throws -> Bool {
-        try db.execute(sql: "DELETE FROM status_request WHERE id = ?", arguments: [id])
+        try execute("DELETE FROM status_request WHERE id = ?", [id])
         return db.changesCount > 0
     }
 }

@@ -16,7 +16,7 @@ public enum StoreCoding {
 
     /// The bytes a session is stored as. Public so a caller can encode outside the serialised write and keep the bytes
     /// to compare with what is stored later (``StoreTransaction/sessionData(deployment:phone:)``).
-    public static func encodeSession(_ session: Session) throws -> Data { try encoder.encode(session) }
+    public static func encodeSession(_ session: Session) throws -> Data { try SessionJSON.encode(session) }
 
     public static func decodeSession(_ data: Data) throws -> Session { try decoder.decode(Session.self, from: data) }
 }

@@ -112,7 +112,7 @@ public struct LanguageGuesser: Sendable {
     /// Letters only one candidate language writes, 2 points per occurrence, at most 6.
     /// `ç` is both Albanian and French, so it counts for both.
     private func specialLetterScores(_ text: String) -> [String: Int] {
-        let lowered = text.precomposedStringWithCanonicalMapping.lowercased()
+        let lowered = CanonicalComposition.compose(text).lowercased()
         var scores: [String: Int] = [:]
         for character in lowered {
             var languages: [String] = []

@@ -39,7 +39,7 @@ public enum GSMFallbackSpelling {
     }
 
     private static func fold(_ character: Character, at index: Int, in characters: [Character]) -> String {
-        let composed = String(character).precomposedStringWithCanonicalMapping
+        let composed = CanonicalComposition.compose(String(character))
         if GSM7Alphabet.isEncodable(composed) { return composed }
         if let twoLetters = allCapsReplacements[character], isInAllCapsWord(index, characters) {
             return twoLetters

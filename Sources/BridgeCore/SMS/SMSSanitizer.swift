@@ -11,7 +11,7 @@ public enum SMSSanitizer {
     /// costs a UCS-2 unit (§5.2), so the text must read right without them.
     public static func sanitize(_ text: String) -> String {
         var output = String.UnicodeScalarView()
-        for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars {
+        for scalar in CanonicalComposition.compose(text).unicodeScalars {
             switch scalar.value {
             case 0x2018, 0x2019, 0x201A, 0x2032, 0x60:
                 output.append("'")

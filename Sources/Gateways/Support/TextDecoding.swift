@@ -1,3 +1,4 @@
+import BridgeCore
 import Foundation
 
 /// Strict decoders: invalid input gives nil, never replacement characters, so a garbled
@@ -56,7 +57,7 @@ enum TextDecoding {
 
     /// A message text as the bridge stores it: NFC, and no longer than the gateway limit.
     static func messageText(_ text: String) throws(GatewayError) -> String {
-        let normalized = text.precomposedStringWithCanonicalMapping
+        let normalized = CanonicalComposition.compose(text)
         let count = normalized.count
         if count > GatewayLimits.maxTextCharacters { throw .textTooLong(characters: count) }
         return normalized
