@@ -151,47 +151,88 @@ public struct OutboxSender: Service, CustomStringConvertible {
             for item in candidates where try tx.claimOutbox(id: item.id, owner: owner, now: claimedAt, until: until) { claimed.insert(item.id) }
             return claimed
         }
-        var outcomes: [(item: OutboxItem, gateway: GatewayRuntime, outcome: SendOutcome?)] = []
-        var remaining = chosen.filter { claimed.contains($0.id) }
-        var claimEnds = until
+        // Each gateway's messages go out in a lane of their own, the lanes side by side: a provider slow to answer (or
+        // timing out) holds up its own messages only.
+        let lanes = Dictionary(grouping: chosen.filter { claimed.contains($0.id) }, by: \.gateway)
+        let slots = nextSlot
+        let finishedLanes = await withTaskGroup(of: Lane.self) { group in
+            for (gatewayID, items) in lanes {
+                guard let gateway = gateways[gatewayID] else { continue }
+                group.addTask { await self.sendLane(items, through: gateway, slot: slots[gatewayID], claimedUntil: until) }
+            }
+            var finished: [Lane] = []
+            for await lane in group { finished.append(lane) }
+            return finished
+        }
+        var outcomes: [Outcome] = []
+        for lane in finishedLanes {
+            outcomes += lane.outcomes
+            if let slot = lane.nextSlot { nextSlot[lane.gateway.id] = slot }
+        }
+        try await record(outcomes)
+        return outcomes.count { $0.outcome != nil }
+    }
+
+    typealias Outcome = (item: OutboxItem, gateway: GatewayRuntime, outcome: SendOutcome?)
+
+    /// What one gateway's lane of a pass did: an outcome per claimed message (nil: not attempted, handed back), and when
+    /// the gateway may be sent to next.
+    struct Lane: Sendable {
+        let gateway: GatewayRuntime
+        var outcomes: [Outcome] = []
+        var nextSlot: Date?
+    }
+
+    /// Attempts one gateway's claimed messages in order, at the gateway's rate.
+    func sendLane(_ items: [OutboxItem], through gateway: GatewayRuntime, slot: Date?, claimedUntil: Date) async -> Lane {
+        var lane = Lane(gateway: gateway, nextSlot: slot)
+        var remaining = items
+        var claimEnds = claimedUntil
+        let owner = instance.name
         while !remaining.isEmpty {
             let item = remaining.removeFirst()
-            guard let gateway = gateways[item.gateway] else { continue }
             // Every attempt must end within the claim, or another instance could send the message too: when the next
             // attempt (after at most a pass window's wait for its slot) could outlast it, because a slow provider ate
             // the lease, the claims still held are renewed in one write.
             if clock().addingTimeInterval(attemptTimeout + Self.passWindow) >= claimEnds {
                 let renewed = clock().addingTimeInterval(instance.lease)
                 let ids = [item.id] + remaining.map(\.id)
-                let kept: Set<String> = try await store.write { tx in
-                    Set(try ids.filter { try tx.renewOutboxClaim(id: $0, owner: owner, until: renewed) })
+                do {
+                    let kept: Set<String> = try await store.write { tx in
+                        Set(try ids.filter { try tx.renewOutboxClaim(id: $0, owner: owner, until: renewed) })
+                    }
+                    claimEnds = renewed
+                    remaining.removeAll { !kept.contains($0.id) }
+                    guard kept.contains(item.id) else { continue }
+                } catch {
+                    // Still claimed (the claim has not run out) but not renewable now: handed back untried.
+                    logger.error("could not renew the outbox claims; the rest of the pass is handed back",
+                                 metadata: ["gateway": "\(gateway.id)", "error": "\(error)"])
+                    lane.outcomes += ([item] + remaining).map { ($0, gateway, nil) }
+                    return lane
                 }
-                claimEnds = renewed
-                remaining.removeAll { !kept.contains($0.id) }
-                guard kept.contains(item.id) else { continue }
             }
             if let previous = item.leaseOwner, previous != owner {
                 logger.notice("took over a reply whose claim ran out (its instance stopped)",
                               metadata: ["gateway": "\(gateway.id)", "previous_instance": "\(previous)"])
             }
-            // A graceful shutdown stops between attempts; what was claimed but not attempted is handed back below.
+            // A graceful shutdown stops between attempts; what was claimed but not attempted is handed back.
             var stopping = Task.isCancelled || Task.isShuttingDownGracefully
-            if !stopping, let slot = nextSlot[gateway.id], slot > clock() {
+            if !stopping, let slot = lane.nextSlot, slot > clock() {
                 try? await Task.sleep(for: .seconds(slot.timeIntervalSince(clock())))
                 stopping = Task.isCancelled || Task.isShuttingDownGracefully
             }
             if stopping {
-                outcomes.append((item, gateway, nil))
+                lane.outcomes.append((item, gateway, nil))
                 continue
             }
             let outcome = await attempt(item, gateway)
             // The provider counts requests as they arrive: the interval runs from its answer, so two requests never
             // reach it closer than 1/rate whatever the network latency of each.
-            if !gateway.isConsole { nextSlot[gateway.id] = clock().addingTimeInterval(1 / gateway.definition.ratePerSecond) }
-            outcomes.append((item, gateway, outcome))
+            if !gateway.isConsole { lane.nextSlot = clock().addingTimeInterval(1 / gateway.definition.ratePerSecond) }
+            lane.outcomes.append((item, gateway, outcome))
         }
-        try await record(outcomes)
-        return outcomes.count { $0.outcome != nil }
+        return lane
     }
 
     /// A message ended without an attempt (opted out, gateway gone).
@@ -245,7 +286,7 @@ public struct OutboxSender: Service, CustomStringConvertible {
     }
 
     /// Records a pass's outcomes in one write; a nil outcome is a claimed message not attempted (shutdown), handed back.
-    func record(_ outcomes: [(item: OutboxItem, gateway: GatewayRuntime, outcome: SendOutcome?)]) async throws {
+    func record(_ outcomes: [Outcome]) async throws {
         guard !outcomes.isEmpty else { return }
         let now = clock()
         var updates: [(item: OutboxItem, parts: [String])] = []

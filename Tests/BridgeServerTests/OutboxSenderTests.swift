@@ -331,3 +331,37 @@ import Testing
         }
     }
 }
+
+extension OutboxSenderTests {
+    /// A provider slow to answer holds up its own gateway's messages only: the other gateway's go out meanwhile.
+    @Test func aProviderSlowToAnswerDoesNotHoldUpAnotherGateway() async throws {
+        // The held attempt may last 15 s (half the lease); Twilio's sends are awaited 10 s at most, so they must go out
+        // while it is in flight.
+        let patient = RetryPolicy(initialDelay: 0.05, maximumDelay: 1, maximumAttempts: 5, requestTimeout: 60)
+        try await Harness.run(policy: patient) { bridge in
+            let gate = Gate()
+            await bridge.double.script(.generic, .held(gate, then: .success))
+            let now = Date()
+            try await bridge.store.write { tx in
+                // The slow gateway's message is the oldest: one after another, the others would wait for its answer.
+                try tx.enqueue(OutboxItem(gateway: "ks-slow", deployment: "prishtina", phone: "+38344000300", text: "slow",
+                                          nextAttemptAt: now, createdAt: now))
+                for index in 0..<3 {
+                    try tx.enqueue(OutboxItem(gateway: "ks-twilio", deployment: "prishtina", phone: "+3834400031\(index)", text: "fast \(index)",
+                                              nextAttemptAt: now, createdAt: now))
+                }
+            }
+            bridge.application.signal.notify()
+            _ = try await Harness.eventually("Twilio's three sends while the slow provider has not answered", timeout: .seconds(10)) {
+                await bridge.double.requests(.twilio).count >= 3 ? true : nil
+            }
+            #expect(await bridge.double.requests(.generic).count == 1, "the slow gateway's request is in flight")
+            gate.open()
+            let rows = try await Harness.eventually("all four recorded as sent") {
+                let rows = try await bridge.store.read { try $0.outboxItems(phone: nil) }
+                return rows.allSatisfy { $0.status == .sent } ? rows : nil
+            }
+            #expect(rows.count == 4)
+        }
+    }
+}
