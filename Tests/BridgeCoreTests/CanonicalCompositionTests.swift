@@ -50,4 +50,18 @@ import Testing
         #expect(!CanonicalComposition.isComposed(text))
         #expect(CanonicalComposition.compose(text) == text.precomposedStringWithCanonicalMapping)
     }
+
+    @Test func compatibilityCompositionSkipsFoundationOnlyWhereItWouldChangeNothing() {
+        var wrong: [String] = []
+        for scalar in Self.stableScalars {
+            let text = "a\(scalar)b"
+            if CanonicalComposition.composeCompatibility(text) != text.precomposedStringWithCompatibilityMapping {
+                wrong.append(String(scalar.value, radix: 16))
+            }
+        }
+        #expect(wrong.isEmpty, "U+\(wrong.prefix(20).joined(separator: ", U+"))")
+        for text in ["ﬁn du mois", "½ litre", "rruga\u{00A0}B", "Улица Ђуре", "e\u{301}", "ǅamija", "…"] {
+            #expect(CanonicalComposition.composeCompatibility(text) == text.precomposedStringWithCompatibilityMapping, "\(text)")
+        }
+    }
 }

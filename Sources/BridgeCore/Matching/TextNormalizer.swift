@@ -22,7 +22,7 @@ public enum TextNormalizer {
             // Plain ASCII: every step but casefolding and step 8 is the identity.
             return [collapse(String(String.UnicodeScalarView(raw.unicodeScalars.map(\.lowercasedASCII))).unicodeScalars)]
         }
-        var scalars = Array(raw.precomposedStringWithCompatibilityMapping.unicodeScalars)  // 1
+        var scalars = Array(CanonicalComposition.composeCompatibility(raw).unicodeScalars)  // 1
         scalars.removeAll(where: isFormatControl)  // 2
         scalars = scalars.map(asciiDigit)  // 3
         scalars = casefold(scalars)  // 4

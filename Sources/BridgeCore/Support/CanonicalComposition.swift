@@ -13,6 +13,29 @@ public enum CanonicalComposition {
         isComposed(text) ? text : text.precomposedStringWithCanonicalMapping
     }
 
+    /// The NFKC form of `text`, with the same quick check less the scalars that have a compatibility decomposition
+    /// (`ﬁ`, `½`, `…`, no-break space): the match key of every inbound text starts with it.
+    public static func composeCompatibility(_ text: String) -> String {
+        for byte in text.utf8 where byte >= 0x80 {
+            let stable = text.unicodeScalars.allSatisfy { isStableStarter($0) && !compatibilityDecomposable.contains($0.value) }
+            return stable ? text : text.precomposedStringWithCompatibilityMapping
+        }
+        return text
+    }
+
+    /// The scalars of the ranges below that NFKC changes, asked of Foundation once.
+    static let compatibilityDecomposable: Set<UInt32> = {
+        var changed = Set<UInt32>()
+        for range in stableStarterRanges {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                let text = String(scalar)
+                if text.precomposedStringWithCompatibilityMapping != text { changed.insert(value) }
+            }
+        }
+        return changed
+    }()
+
     /// True when `text` is NFC by the quick check alone.
     public static func isComposed(_ text: String) -> Bool {
         for byte in text.utf8 where byte >= 0x80 {
