@@ -2,32 +2,56 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// Checkpoints the SQLite write-ahead log beside the writer, so that the writer's own checkpoints find little to do.
+/// Checkpoints the SQLite write-ahead log beside the writer, so that the writer never has to.
 ///
 /// Why: SQLite checkpoints from the connection whose commit pushed the log past its threshold (1,000 pages by default),
 /// inside that commit: an fsync of everything written since the last one (17 to 19 ms on the development machine's
 /// disk) and one of the database file, during which every webhook waiting for the writer waits too. That was the p99
 /// latency at 100 messages a second. This connection of its own checkpoints passively every `interval`: writers go on
-/// appending while it copies pages and syncs, and readers are never waited for. The writer still checkpoints, past
-/// ``writerThresholdPages``, because only a checkpoint that catches up with the last commit lets the next write start
-/// the log again from its beginning (a log checkpointed only beside the writer grows without end); by then little is
-/// left to copy or sync.
+/// appending while it copies pages and syncs, and readers are never waited for. A passive pass cannot catch up with a
+/// writer that keeps committing, and only a checkpoint that catches up lets the log start again from its beginning (a
+/// log checkpointed only passively grows without end). So past ``restartPages`` the pass goes on to a RESTART
+/// checkpoint, which holds the writer off only for what was written since the pass.
 final class WALCheckpointer: Sendable {
-    /// The writer's own threshold: 4,000 pages (16 MB of log), about a second of the busiest load the bench offers.
-    static let writerThresholdPages = 4000
+    /// Past this many pages of log (16 MB), a pass that has copied it goes on to a RESTART checkpoint: it waits for the
+    /// writer's current commit, copies the little written since, syncs, and lets the next commit start the log again.
+    /// Left to the writer (its own threshold below), that checkpoint syncs everything not yet synced while every waiting
+    /// webhook waits: at 500 messages a second, a 20 to 25 ms stall every 0.4 s, which set the p99.
+    static let restartPages = 4000
+
+    /// The writer's own threshold, a safety net for when the restarts keep giving way to readers.
+    static let writerThresholdPages = 16000
+
+    /// Busy handling for the store's connections: retry every quarter of a millisecond, for up to 10 s. SQLite's own
+    /// timeout sleeps 1, 2, 5, 10, 15... ms between tries, so a writer held up by a checkpoint went on waiting up to
+    /// 10 ms after it ended.
+    static let briefRetries = Database.BusyMode.callback { tries in
+        usleep(250)
+        return tries < 40_000
+    }
+
+    /// The checkpointer's own: it gives way after about 20 ms. A RESTART holds the writer off while it waits for readers
+    /// to leave the log, and a long reader (an operator's `store copy`) must not stop every write.
+    static let givesWayQuickly = Database.BusyMode.callback { tries in
+        usleep(250)
+        return tries < 80
+    }
 
     private let task: Mutex<Task<Void, Never>?>
 
     init(path: String, interval: Duration = .milliseconds(100)) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = Self.givesWayQuickly
         configuration.label = "smsbridge.checkpointer"
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         task = Mutex(Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 // A failed pass (the file busy, the disk full) is tried again at the next one; the log only grows meanwhile.
-                _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                _ = try? await connection.writeWithoutTransaction { db in
+                    let pass = try db.checkpoint(.passive)
+                    if pass.walFrameCount >= Self.restartPages { try db.checkpoint(.restart) }
+                }
             }
         })
     }
