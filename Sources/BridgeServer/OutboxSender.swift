@@ -105,9 +105,9 @@ public struct OutboxSender: Service, CustomStringConvertible {
 
     /// One pass over due messages; returns how many attempts it made.
     ///
-    /// The store is touched three times per pass, not per message: one read (the due messages and their opt-outs), one
-    /// write claiming every message the pass will attempt, and one write recording every outcome. Per message, a busy
-    /// server's writes queue behind the inbound ones, and the sender fell behind by thousands of replies under load.
+    /// The store is touched a few times per pass, not per message: one read (the due messages and their opt-outs), one
+    /// write claiming every message the pass will attempt, and one write per gateway recording its outcomes. Per message,
+    /// a busy server's writes queue behind the inbound ones, and the sender fell behind by thousands of replies under load.
     func sendDue(nextSlot: inout [String: Date]) async throws -> Int {
         let now = clock()
         let due = try await store.read { tx in
@@ -152,25 +152,34 @@ public struct OutboxSender: Service, CustomStringConvertible {
             return claimed
         }
         // Each gateway's messages go out in a lane of their own, the lanes side by side: a provider slow to answer (or
-        // timing out) holds up its own messages only.
+        // timing out) holds up its own messages only. Each lane records its outcomes as soon as it ends, while its claims
+        // hold; a lane still sending must not keep another's results unrecorded until their claims run out.
         let lanes = Dictionary(grouping: chosen.filter { claimed.contains($0.id) }, by: \.gateway)
         let slots = nextSlot
         let finishedLanes = await withTaskGroup(of: Lane.self) { group in
             for (gatewayID, items) in lanes {
                 guard let gateway = gateways[gatewayID] else { continue }
-                group.addTask { await self.sendLane(items, through: gateway, slot: slots[gatewayID], claimedUntil: until) }
+                group.addTask {
+                    var lane = await self.sendLane(items, through: gateway, slot: slots[gatewayID], claimedUntil: until)
+                    do {
+                        try await self.record(lane.outcomes)
+                    } catch {
+                        lane.failure = error
+                    }
+                    return lane
+                }
             }
             var finished: [Lane] = []
             for await lane in group { finished.append(lane) }
             return finished
         }
-        var outcomes: [Outcome] = []
         for lane in finishedLanes {
-            outcomes += lane.outcomes
             if let slot = lane.nextSlot { nextSlot[lane.gateway.id] = slot }
         }
-        try await record(outcomes)
-        return outcomes.count { $0.outcome != nil }
+        // A lane whose outcomes could not be recorded fails the pass (after the others are recorded): its messages stay
+        // claimed until their claims run out, then are tried again.
+        if let failure = finishedLanes.lazy.compactMap(\.failure).first { throw failure }
+        return finishedLanes.reduce(0) { $0 + $1.outcomes.count { $0.outcome != nil } }
     }
 
     typealias Outcome = (item: OutboxItem, gateway: GatewayRuntime, outcome: SendOutcome?)
@@ -181,6 +190,8 @@ public struct OutboxSender: Service, CustomStringConvertible {
         let gateway: GatewayRuntime
         var outcomes: [Outcome] = []
         var nextSlot: Date?
+        /// Why its outcomes could not be recorded.
+        var failure: (any Error)?
     }
 
     /// Attempts one gateway's claimed messages in order, at the gateway's rate.
@@ -196,7 +207,8 @@ public struct OutboxSender: Service, CustomStringConvertible {
             // the lease, the claims still held are renewed in one write.
             if clock().addingTimeInterval(attemptTimeout + Self.passWindow) >= claimEnds {
                 let renewed = clock().addingTimeInterval(instance.lease)
-                let ids = [item.id] + remaining.map(\.id)
+                // The messages already attempted are renewed too: until recorded they still read as queued.
+                let ids = lane.outcomes.map(\.item.id) + [item.id] + remaining.map(\.id)
                 do {
                     let kept: Set<String> = try await store.write { tx in
                         Set(try ids.filter { try tx.renewOutboxClaim(id: $0, owner: owner, until: renewed) })
@@ -291,12 +303,14 @@ public struct OutboxSender: Service, CustomStringConvertible {
         let now = clock()
         var updates: [(item: OutboxItem, parts: [String])] = []
         var optOuts: [(deployment: String, phone: String, reason: String)] = []
+        var handedBack = Set<String>()
         for (item, gateway, outcome) in outcomes {
             var updated = item
             updated.updatedAt = now
             updated.leaseOwner = nil  // the claim ends with its outcome
             guard let outcome else {
                 updated.nextAttemptAt = now
+                handedBack.insert(item.id)
                 updates.append((updated, []))
                 continue
             }
@@ -332,12 +346,17 @@ public struct OutboxSender: Service, CustomStringConvertible {
         }
         let finals = updates
         let stops = optOuts
+        let returned = handedBack
+        let owner = instance.name
         try await store.write { tx in
             for stop in stops { try tx.setOptedOut(true, deployment: stop.deployment, phone: stop.phone, at: now, raw: stop.reason) }
             for (final, parts) in finals {
                 if parts.count > 1 { try tx.recordParts(parts, outboxID: final.id) }
+                let current = try tx.outbox(id: final.id)
                 // A delivery report may have beaten us here; never move a message backwards.
-                if let current = try tx.outbox(id: final.id), current.status.rank > final.status.rank { continue }
+                if let current, current.status.rank > final.status.rank { continue }
+                // A message handed back untried whose claim ran out may be another instance's now: leave it to it.
+                if returned.contains(final.id), current?.leaseOwner != owner { continue }
                 try tx.updateOutbox(final)
             }
         }

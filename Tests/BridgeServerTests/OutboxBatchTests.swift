@@ -122,11 +122,14 @@ extension OutboxBatchTests {
         let sender = OutboxSender(store: store, gateways: application.gateways, httpClient: client,
                                   policy: RetryPolicy(requestTimeout: 0.4), signal: OutboxSignal(), metrics: application.metrics,
                                   logger: logger, instance: InstanceIdentity(name: "a", lease: 1))
+        // Another instance, past the lease the pass started with, tries the last message and the first one: the first
+        // was attempted early on but not yet recorded, so it still reads as queued.
         let intruder = Task {
             try await Task.sleep(for: .milliseconds(1300))
             let at = Date()
             return try await store.write { tx in
-                try tx.claimOutbox(id: items[3].id, owner: "b", now: at, until: at.addingTimeInterval(30))
+                [try tx.claimOutbox(id: items[3].id, owner: "b", now: at, until: at.addingTimeInterval(30)),
+                 try tx.claimOutbox(id: items[0].id, owner: "b", now: at, until: at.addingTimeInterval(30))]
             }
         }
         var slots: [String: Date] = [:]
@@ -134,8 +137,36 @@ extension OutboxBatchTests {
         try await client.shutdown()
 
         #expect(attempts == 4)
-        #expect(try await intruder.value == false, "the last message was still claimed by the instance attempting it")
+        #expect(try await intruder.value == [false, false], "both still claimed by the instance attempting them")
         let rows = try await store.read { try $0.outboxItems(phone: nil) }
         #expect(rows.allSatisfy { $0.attempts == 1 && $0.leaseOwner == nil })
+    }
+}
+
+extension OutboxBatchTests {
+    /// A message handed back untried (shutdown, a failed renewal) after its claim ran out may be another instance's by
+    /// then: handing it back must not clear that instance's claim, or a third pass could send it too.
+    @Test func aHandBackLeavesAClaimThatIsNoLongerOurs() async throws {
+        let (store, application, logger) = try Self.bridge { _ in }
+        let gateway = try #require(application.gateways["ks-generic"])
+        let now = Date()
+        let item = OutboxItem(gateway: gateway.id, deployment: "prishtina", phone: "+38344300100", text: "reply", nextAttemptAt: now,
+                              createdAt: now)
+        try await store.write { tx in try tx.enqueue(item) }
+        // Claimed by "a" for 1 s; past that, "b" takes it over.
+        let taken: [Bool] = try await store.write { tx in
+            [try tx.claimOutbox(id: item.id, owner: "a", now: now, until: now.addingTimeInterval(1)),
+             try tx.claimOutbox(id: item.id, owner: "b", now: now.addingTimeInterval(2), until: now.addingTimeInterval(32))]
+        }
+        #expect(taken == [true, true])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let sender = OutboxSender(store: store, gateways: application.gateways, httpClient: client, policy: RetryPolicy(),
+                                  signal: OutboxSignal(), metrics: application.metrics, logger: logger,
+                                  instance: InstanceIdentity(name: "a", lease: 1))
+        try await sender.record([(item, gateway, nil)])
+        try await client.shutdown()
+        let row = try #require(try await store.read { try $0.outbox(id: item.id) })
+        #expect(row.leaseOwner == "b")
+        #expect(abs(row.nextAttemptAt.timeIntervalSince(now) - 32) < 0.001, "b's claim still runs to its end")
     }
 }
