@@ -266,6 +266,8 @@ extension BenchCommand {
         @Option(help: "Seconds.") var duration = 10.0
         @Option(help: "Resident number block (0-5); use another one to start new conversations on the same database.") var block = 1
         @Option(help: "Messages per second offered open-loop (latency at a fixed rate); saturation when not given.") var rate: Double?
+        @Option(help: "Write each answered request's send time and latency (ms, from the phase's start) here, a line each.")
+        var latencyLog: String?
 
         func run() async throws {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -276,6 +278,9 @@ extension BenchCommand {
             printPhase(result)
             let used = ProcessCPU.seconds(pids: target.pid) - cpuBefore
             print("  server CPU \(format(cpuMicroseconds(used: used, phase: result, warmup: 1), 0)) µs per message")
+            if let latencyLog {
+                try result.latencyLog().write(toFile: latencyLog, atomically: true, encoding: .utf8)
+            }
             try await group.shutdownGracefully()
         }
     }

@@ -12,6 +12,8 @@ struct PhaseResult: Sendable {
     var conversations = 0
     /// Microseconds; in open-loop phases measured from the scheduled send time, so queueing in the generator counts.
     var latencies: [UInt32] = []
+    /// When each of `latencies` was sent (scheduled, open loop), in microseconds from the phase's start.
+    var sentAt: [UInt32] = []
     var firstError: String?
 
     var perSecond: Double { seconds > 0 ? Double(completed) / seconds : 0 }
@@ -25,11 +27,20 @@ struct PhaseResult: Sendable {
 
     var maxMillis: Double { Double(latencies.max() ?? 0) / 1000 }
 
+    /// One line per answered request, in sending order: when it was sent and its latency, both in milliseconds. A
+    /// periodic stall of the server shows as runs of high latencies at a fixed interval.
+    func latencyLog() -> String {
+        zip(sentAt, latencies).sorted { $0.0 < $1.0 }
+            .map { "\(String(format: "%.3f", Double($0.0) / 1000)) \(String(format: "%.3f", Double($0.1) / 1000))\n" }
+            .joined()
+    }
+
     mutating func merge(_ other: DriverTally) {
         completed += other.completed
         errors += other.errors
         conversations += other.conversations
         latencies += other.latencies
+        sentAt += other.sentAt
         if firstError == nil { firstError = other.firstError }
     }
 }
@@ -40,6 +51,7 @@ struct DriverTally: Sendable {
     var errors = 0
     var conversations = 0
     var latencies: [UInt32] = []
+    var sentAt: [UInt32] = []
     var firstError: String?
 }
 
@@ -175,6 +187,7 @@ final class PhaseDriver: @unchecked Sendable {
         case .success(let status) where (200..<300).contains(status):
             tally.completed += 1
             tally.latencies.append(UInt32(clamping: (now - from).nanoseconds / 1000))
+            tally.sentAt.append(UInt32(clamping: (from - start).nanoseconds / 1000))
         case .success(let status):
             tally.errors += 1
             if tally.firstError == nil { tally.firstError = "HTTP \(status)" }
