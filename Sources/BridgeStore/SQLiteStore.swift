@@ -17,7 +17,7 @@ public final class SQLiteStore: Store {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
-        configuration.busyMode = WALCheckpointer.briefRetries
+        configuration.busyMode = Self.busyRetries(for: .seconds(10))
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -29,6 +29,16 @@ public final class SQLiteStore: Store {
         checkpointer = try WALCheckpointer(path: path)
     }
 
+
+    /// Busy handling: try again every quarter of a millisecond for about `budget`. SQLite's own timeout sleeps 1, 2, 5,
+    /// 10, 15... ms between tries, so a writer held up by a checkpoint went on waiting up to 10 ms after it ended.
+    static func busyRetries(for budget: Duration) -> Database.BusyMode {
+        let tries = Int(budget / .microseconds(250))
+        return .callback { tried in
+            usleep(250)
+            return tried < tries
+        }
+    }
 
     /// The pool connections' `wal_autocheckpoint` (see ``WALCheckpointer``), for tests.
     public func autoCheckpointPages() async throws -> Int {

@@ -22,26 +22,13 @@ final class WALCheckpointer: Sendable {
     /// The writer's own threshold, a safety net for when the restarts keep giving way to readers.
     static let writerThresholdPages = 16000
 
-    /// Busy handling for the store's connections: retry every quarter of a millisecond, for up to 10 s. SQLite's own
-    /// timeout sleeps 1, 2, 5, 10, 15... ms between tries, so a writer held up by a checkpoint went on waiting up to
-    /// 10 ms after it ended.
-    static let briefRetries = Database.BusyMode.callback { tries in
-        usleep(250)
-        return tries < 40_000
-    }
-
-    /// The checkpointer's own: it gives way after about 20 ms. A RESTART holds the writer off while it waits for readers
-    /// to leave the log, and a long reader (an operator's `store copy`) must not stop every write.
-    static let givesWayQuickly = Database.BusyMode.callback { tries in
-        usleep(250)
-        return tries < 80
-    }
-
     private let task: Mutex<Task<Void, Never>?>
 
     init(path: String, interval: Duration = .milliseconds(100)) throws {
         var configuration = Configuration()
-        configuration.busyMode = Self.givesWayQuickly
+        // It gives way after about 20 ms: a RESTART holds the writer off while it waits for readers to leave the log, and
+        // a long reader (an operator's `store copy`) must not stop every write.
+        configuration.busyMode = SQLiteStore.busyRetries(for: .milliseconds(20))
         configuration.label = "smsbridge.checkpointer"
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         task = Mutex(Task {
