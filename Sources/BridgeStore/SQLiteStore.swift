@@ -40,6 +40,11 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Syncs the database file as the checkpointer does before a restart, for tests: false when SQLite gave no handle.
+    func syncDatabaseFile() async throws -> Bool {
+        try await pool.writeWithoutTransaction { db in try WALCheckpointer.syncDatabaseFile(db) }
+    }
+
     /// The pool connections' `wal_autocheckpoint` (see ``WALCheckpointer``), for tests.
     public func autoCheckpointPages() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }

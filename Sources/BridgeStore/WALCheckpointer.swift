@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Checkpoints the SQLite write-ahead log beside the writer, so that the writer never has to.
@@ -12,6 +13,11 @@ import Synchronization
 /// writer that keeps committing, and only a checkpoint that catches up lets the log start again from its beginning (a
 /// log checkpointed only passively grows without end). So past ``restartPages`` the pass goes on to a RESTART
 /// checkpoint, which holds the writer off only for what was written since the pass.
+///
+/// SQLite syncs the database file only in a checkpoint that catches up: the passive passes copy pages into it without
+/// syncing them. Left to the RESTART, that sync covered every page copied since the last restart (13 to 14 ms of its
+/// 17 to 20 ms, measured with `perf trace`) while the writer waited. So the pass syncs the database file first, through
+/// SQLite's own file handle, and the RESTART has only its own few pages left to sync.
 final class WALCheckpointer: Sendable {
     /// Past this many pages of log (16 MB), a pass that has copied it goes on to a RESTART checkpoint: it waits for the
     /// writer's current commit, copies the little written since, syncs, and lets the next commit start the log again.
@@ -37,10 +43,26 @@ final class WALCheckpointer: Sendable {
                 // A failed pass (the file busy, the disk full) is tried again at the next one; the log only grows meanwhile.
                 _ = try? await connection.writeWithoutTransaction { db in
                     let pass = try db.checkpoint(.passive)
-                    if pass.walFrameCount >= Self.restartPages { try db.checkpoint(.restart) }
+                    if pass.walFrameCount >= Self.restartPages {
+                        try Self.syncDatabaseFile(db)
+                        try db.checkpoint(.restart)
+                    }
                 }
             }
         })
+    }
+
+    /// Syncs the database file (not the log) as SQLite would, with its own handle: a second descriptor of ours would,
+    /// once closed, drop every POSIX lock this process holds on the file. False when SQLite gave no handle to sync (the
+    /// RESTART then syncs it all, as before).
+    @discardableResult
+    static func syncDatabaseFile(_ db: Database) throws -> Bool {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        let found = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_FILE_POINTER, &file)
+        guard found == SQLITE_OK, let file, let sync = file.pointee.pMethods?.pointee.xSync else { return false }
+        let code = sync(file, SQLITE_SYNC_NORMAL)
+        if code != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "syncing the database file") }
+        return true
     }
 
     /// Ends the background passes (the store is going away).

@@ -1,4 +1,4 @@
-import BridgeStore
+@testable import BridgeStore
 import Foundation
 import TestDoubles
 import Testing
@@ -35,6 +35,13 @@ import Testing
         }
         #expect(Self.fileSize(path) >= before + 1_000_000, "the checkpointer copied the log into the database file")
         #expect(try await store.read { try $0.outboxItems(phone: nil) }.count == 500)
+    }
+
+    /// The sync before a restart goes through SQLite's own handle of the database file; without one it would silently
+    /// leave the whole sync to the RESTART, under the writer's lock.
+    @Test func theCheckpointerCanSyncTheDatabaseFileItself() async throws {
+        let store = try SQLiteStore(path: try StoreEngine.sqlite.freshLocation())
+        #expect(try await store.syncDatabaseFile())
     }
 
     /// About `megabytes` of log in commits of 200 kB, one after another; the longest commit's duration.
