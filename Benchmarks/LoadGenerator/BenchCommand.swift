@@ -279,7 +279,7 @@ extension BenchCommand {
             let used = ProcessCPU.seconds(pids: target.pid) - cpuBefore
             print("  server CPU \(format(cpuMicroseconds(used: used, phase: result, warmup: 1), 0)) µs per message")
             if let latencyLog {
-                try result.latencyLog().write(toFile: latencyLog, atomically: true, encoding: .utf8)
+                try result.latencyLog().write(toFile: latencyLog, atomically: false, encoding: .utf8)  // atomic writes leave a folder in /tmp on Linux
             }
             try await group.shutdownGracefully()
         }
