@@ -21,6 +21,10 @@ public final class SQLiteStore: Store {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // Each write of a group commit runs in a savepoint, whose statement journal keeps the original of every page
+            // the write changes. Past 64 kB SQLite spills that journal to a temporary file: a file created and unlinked
+            // per batch, and two system calls per page, on the writer's queue. In memory it is a copy.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.writerThresholdPages)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -43,6 +47,13 @@ public final class SQLiteStore: Store {
     /// Syncs the database file as the checkpointer does before a restart, for tests: false when SQLite gave no handle.
     func syncDatabaseFile() async throws -> Bool {
         try await pool.writeWithoutTransaction { db in try WALCheckpointer.syncDatabaseFile(db) }
+    }
+
+    /// A pragma's value on the writer's connection and on a reader's, for tests.
+    func pragma(_ name: String) async throws -> (writer: String?, reader: String?) {
+        let writer = try await pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+        let reader = try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+        return (writer, reader)
     }
 
     /// The pool connections' `wal_autocheckpoint` (see ``WALCheckpointer``), for tests.

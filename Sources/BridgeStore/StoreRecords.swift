@@ -79,10 +79,11 @@ public struct OutboxItem: Sendable, Equatable {
     /// no one is. Writing the item back ends the claim.
     public var leaseOwner: String?
 
-    public init(id: String = UUID().uuidString.lowercased(), sequence: Int64? = nil, gateway: String, deployment: String, phone: String,
+    /// Without `id`, a new ``OutboxID`` for `createdAt`.
+    public init(id: String? = nil, sequence: Int64? = nil, gateway: String, deployment: String, phone: String,
                 text: String, status: OutboxStatus = .queued, attempts: Int = 0, nextAttemptAt: Date, providerMessageID: String? = nil,
                 lastError: String? = nil, bypassesOptOut: Bool = false, createdAt: Date, updatedAt: Date? = nil) {
-        self.id = id
+        self.id = id ?? OutboxID.make(at: createdAt)
         self.sequence = sequence
         self.gateway = gateway
         self.deployment = deployment

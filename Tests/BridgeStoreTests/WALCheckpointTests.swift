@@ -44,6 +44,15 @@ import Testing
         #expect(try await store.syncDatabaseFile())
     }
 
+    /// The savepoints' statement journals stay in memory: spilled to a temporary file they cost a file and two system
+    /// calls per page on the writer's queue.
+    @Test func temporaryFilesAreKeptInMemoryOnEveryConnection() async throws {
+        let store = try SQLiteStore(path: try StoreEngine.sqlite.freshLocation())
+        let values = try await store.pragma("temp_store")
+        #expect(values.writer == "2")
+        #expect(values.reader == "2")
+    }
+
     /// About `megabytes` of log in commits of 200 kB, one after another; the longest commit's duration.
     static func writeLog(_ store: SQLiteStore, megabytes: Int, tag: String) async throws -> Duration {
         let now = Date()
