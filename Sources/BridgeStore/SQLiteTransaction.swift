@@ -91,29 +91,38 @@ struct SQLiteTransaction: StoreTransaction {
                         item.createdAt.timeIntervalSince1970, item.updatedAt.timeIntervalSince1970])
     }
 
+    /// The outbox's columns in the order ``outboxItem(_:)`` reads them. Reading a row by position spares GRDB's
+    /// lookup by name, which lowercases the name for each of the fifteen columns: 2% of the server's CPU under load,
+    /// where every reply is read back when it is claimed and when its send is recorded.
+    static let outboxColumns = """
+        id, sequence, gateway, deployment, phone, text, status, attempts, next_attempt_at, provider_message_id, last_error,
+        bypass_opt_out, created_at, updated_at, lease_owner
+        """
+
+    /// An outbox row selected as ``outboxColumns``.
     static func outboxItem(_ row: Row) -> OutboxItem {
         var item = OutboxItem(
-            id: row["id"], sequence: row["sequence"], gateway: row["gateway"], deployment: row["deployment"], phone: row["phone"],
-            text: row["text"], status: OutboxStatus(rawValue: row["status"]) ?? .queued, attempts: row["attempts"],
-            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), providerMessageID: row["provider_message_id"],
-            lastError: row["last_error"], bypassesOptOut: row["bypass_opt_out"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
-        item.leaseOwner = row["lease_owner"]
+            id: row[0], sequence: row[1], gateway: row[2], deployment: row[3], phone: row[4],
+            text: row[5], status: OutboxStatus(rawValue: row[6]) ?? .queued, attempts: row[7],
+            nextAttemptAt: Date(timeIntervalSince1970: row[8]), providerMessageID: row[9],
+            lastError: row[10], bypassesOptOut: row[11], createdAt: Date(timeIntervalSince1970: row[12]),
+            updatedAt: Date(timeIntervalSince1970: row[13]))
+        item.leaseOwner = row[14]
         return item
     }
 
     func outbox(id: String) throws -> OutboxItem? {
-        try Row.fetchOne(statement("SELECT * FROM outbox WHERE id = ?"), arguments: [id]).map(Self.outboxItem)
+        try Row.fetchOne(statement("SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?"), arguments: [id]).map(Self.outboxItem)
     }
 
     func outbox(gateway: String, providerMessageID: String) throws -> OutboxItem? {
-        try Row.fetchOne(statement("SELECT * FROM outbox WHERE gateway = ? AND provider_message_id = ? ORDER BY sequence DESC LIMIT 1"),
+        try Row.fetchOne(statement("SELECT \(Self.outboxColumns) FROM outbox WHERE gateway = ? AND provider_message_id = ? ORDER BY sequence DESC LIMIT 1"),
                          arguments: [gateway, providerMessageID]).map(Self.outboxItem)
     }
 
     func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
         try Row.fetchAll(statement("""
-            SELECT * FROM outbox o INDEXED BY outbox_queue WHERE status = 'queued' AND next_attempt_at <= ?
+            SELECT \(Self.outboxColumns) FROM outbox o INDEXED BY outbox_queue WHERE status = 'queued' AND next_attempt_at <= ?
               AND NOT EXISTS (SELECT 1 FROM outbox e INDEXED BY outbox_due WHERE e.status = 'queued' AND e.next_attempt_at > ?
                               AND e.phone = o.phone AND e.sequence < o.sequence)
             ORDER BY sequence LIMIT ?
@@ -140,10 +149,10 @@ struct SQLiteTransaction: StoreTransaction {
 
     func outboxItems(phone: String?) throws -> [OutboxItem] {
         if let phone {
-            return try Row.fetchAll(statement("SELECT * FROM outbox WHERE phone = ? ORDER BY sequence"), arguments: [phone])
+            return try Row.fetchAll(statement("SELECT \(Self.outboxColumns) FROM outbox WHERE phone = ? ORDER BY sequence"), arguments: [phone])
                 .map(Self.outboxItem)
         }
-        return try Row.fetchAll(statement("SELECT * FROM outbox ORDER BY sequence")).map(Self.outboxItem)
+        return try Row.fetchAll(statement("SELECT \(Self.outboxColumns) FROM outbox ORDER BY sequence")).map(Self.outboxItem)
     }
 
     func recordParts(_ providerIDs: [String], outboxID: String) throws {
