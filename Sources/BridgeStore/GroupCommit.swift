@@ -23,7 +23,8 @@ final class GroupCommit: Sendable {
     /// One caller's write: `run` executes the body inside the batch's transaction and keeps its outcome; `finish` resumes
     /// the caller with that outcome once the batch committed, or with the commit's error.
     private struct Job: Sendable {
-        let run: @Sendable (Database) -> Void
+        /// Throws only when the batch's transaction itself can no longer be used; a body's own error is its outcome.
+        let run: @Sendable (Database) throws -> Void
         let finish: @Sendable ((any Error)?) -> Void
     }
 
@@ -41,13 +42,13 @@ final class GroupCommit: Sendable {
             let job = Job(
                 run: { db in
                     var produced: T?
-                    let result = Result<T, any Error> {
-                        try db.inSavepoint {
-                            produced = try body(db)
-                            return .commit
-                        }
-                        guard let produced else { throw CancellationError() }
-                        return produced
+                    let result: Result<T, any Error>
+                    if let failure = try Self.inSavepoint(db, { produced = try body(db) }) {
+                        result = .failure(failure)
+                    } else if let produced {
+                        result = .success(produced)
+                    } else {
+                        result = .failure(CancellationError())
                     }
                     outcome.value.withLock { $0 = result }
                 },
@@ -66,6 +67,25 @@ final class GroupCommit: Sendable {
         }
     }
 
+    /// Runs one body in a savepoint of the batch's transaction and returns the body's error, its changes undone; nil
+    /// when it succeeded. Throws when the savepoint cannot be opened, released or rolled back: the transaction is then
+    /// broken (SQLite may have rolled it back whole), and the batch must fail as one, never commit what is left of it.
+    ///
+    /// Why not GRDB's `inSavepoint`: it compiles `SAVEPOINT` and `RELEASE` again for every body, 3% of the server's CPU
+    /// under load. These come from the connection's statement cache, compiled once.
+    static func inSavepoint(_ db: Database, _ body: () throws -> Void) throws -> (any Error)? {
+        try db.cachedStatement(sql: "SAVEPOINT group_commit_write").execute()
+        do {
+            try body()
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT group_commit_write").execute()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT group_commit_write").execute()
+            return error
+        }
+        try db.cachedStatement(sql: "RELEASE SAVEPOINT group_commit_write").execute()
+        return nil
+    }
+
     /// Commits batches until no write is waiting. Only one drain runs at a time (`draining`).
     private func drain() async {
         while true {
@@ -78,7 +98,7 @@ final class GroupCommit: Sendable {
             if jobs.isEmpty { return }
             do {
                 try await pool.write { db in
-                    for job in jobs { job.run(db) }
+                    for job in jobs { try job.run(db) }
                 }
                 for job in jobs { job.finish(nil) }
             } catch {
