@@ -6,7 +6,7 @@ import Foundation
 /// Why not `UUID()`: on Linux Foundation opens, reads and closes `/dev/urandom` for every one, three system calls on
 /// the writer's queue for each queued message. And a random id lands on a random leaf of the outbox's unique index,
 /// so every message dirtied one more page for the log; ids that grow with time share the index's last leaf within a
-/// commit. The random bits come from the system generator (one `getrandom` call), so ids stay unguessable.
+/// commit. The random bits come from the system generator (`getrandom`), so ids stay unguessable.
 public enum OutboxID {
     /// A new id for a message queued at `date`. Ids made in the same millisecond differ by their random bits only, so
     /// they are unique but not ordered among themselves; nothing relies on their order (``OutboxItem/sequence`` is).

@@ -92,7 +92,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     /// The outbox's columns in the order ``outboxItem(_:)`` reads them. Reading a row by position spares GRDB's
-    /// lookup by name, which lowercases the name for each of the fifteen columns: 2% of the server's CPU under load,
+    /// lookup by name, which lowercases the name for each of the fifteen columns: 1.3% of the server's CPU under load,
     /// where every reply is read back when it is claimed and when its send is recorded.
     static let outboxColumns = """
         id, sequence, gateway, deployment, phone, text, status, attempts, next_attempt_at, provider_message_id, last_error,
@@ -116,8 +116,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func outbox(gateway: String, providerMessageID: String) throws -> OutboxItem? {
-        try Row.fetchOne(statement("SELECT \(Self.outboxColumns) FROM outbox WHERE gateway = ? AND provider_message_id = ? ORDER BY sequence DESC LIMIT 1"),
-                         arguments: [gateway, providerMessageID]).map(Self.outboxItem)
+        try Row.fetchOne(statement("""
+            SELECT \(Self.outboxColumns) FROM outbox WHERE gateway = ? AND provider_message_id = ? ORDER BY sequence DESC LIMIT 1
+            """), arguments: [gateway, providerMessageID]).map(Self.outboxItem)
     }
 
     func dueOutbox(now: Date, limit: Int) throws -> [OutboxItem] {
@@ -149,8 +150,8 @@ struct SQLiteTransaction: StoreTransaction {
 
     func outboxItems(phone: String?) throws -> [OutboxItem] {
         if let phone {
-            return try Row.fetchAll(statement("SELECT \(Self.outboxColumns) FROM outbox WHERE phone = ? ORDER BY sequence"), arguments: [phone])
-                .map(Self.outboxItem)
+            return try Row.fetchAll(statement("SELECT \(Self.outboxColumns) FROM outbox WHERE phone = ? ORDER BY sequence"),
+                                    arguments: [phone]).map(Self.outboxItem)
         }
         return try Row.fetchAll(statement("SELECT \(Self.outboxColumns) FROM outbox ORDER BY sequence")).map(Self.outboxItem)
     }
