@@ -15,20 +15,21 @@ public enum OutboxID {
         return make(at: date, using: &generator)
     }
 
-    /// The same with a chosen generator, for tests.
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// The same with a chosen generator: tests pin the layout with a generator whose bits they know.
     public static func make<G: RandomNumberGenerator>(at date: Date, using generator: inout G) -> String {
         // Through whole microseconds: a time like x.001 s is x.000999... in binary and would fall back a millisecond.
         let milliseconds = UInt64(max(0, (date.timeIntervalSince1970 * 1_000_000).rounded())) / 1000
         let high = (milliseconds & 0xFFFF_FFFF_FFFF) << 16 | 0x7000 | (generator.next() & 0x0FFF)
         let low = (generator.next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(36)
         for index in 0..<32 {
             if index == 8 || index == 12 || index == 16 || index == 20 { bytes.append(UInt8(ascii: "-")) }
             let word = index < 16 ? high : low
             let shift = UInt64(60 - 4 * (index % 16))
-            bytes.append(digits[Int((word >> shift) & 0xF)])
+            bytes.append(hexDigits[Int((word >> shift) & 0xF)])
         }
         return String(decoding: bytes, as: UTF8.self)
     }

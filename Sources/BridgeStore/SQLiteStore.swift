@@ -58,7 +58,7 @@ public final class SQLiteStore: Store {
 
     /// The pool connections' `wal_autocheckpoint` (see ``WALCheckpointer``), for tests.
     public func autoCheckpointPages() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 }
+        try await pragma("wal_autocheckpoint").reader.flatMap { Int($0) } ?? -1
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {

@@ -18,6 +18,19 @@ import Testing
         #expect(milliseconds == 1_795_000_000_123)
     }
 
+    /// A generator of all ones and one of all zeros: the version and variant bits are forced, the rest is random or time.
+    @Test func theVersionAndVariantBitsAreSetWhateverTheRandomBits() {
+        struct Constant: RandomNumberGenerator {
+            let value: UInt64
+            mutating func next() -> UInt64 { value }
+        }
+        let date = Date(timeIntervalSince1970: 1_795_000_000.123)  // 0x01a1ee565e7b ms
+        var ones = Constant(value: .max)
+        var zeros = Constant(value: 0)
+        #expect(OutboxID.make(at: date, using: &ones) == "01a1ee56-5e7b-7fff-bfff-ffffffffffff")
+        #expect(OutboxID.make(at: date, using: &zeros) == "01a1ee56-5e7b-7000-8000-000000000000")
+    }
+
     @Test func idsMadeLaterSortAfterAndIdsOfOneMillisecondStillDiffer() {
         let start = Date(timeIntervalSince1970: 1_795_000_000)
         let ids = (0..<2_000).map { OutboxID.make(at: start.addingTimeInterval(Double($0 / 4) / 1000)) }
